@@ -1,0 +1,68 @@
+# The two commands a newcomer needs:  make run  (start the app)  and  make test  (run the suite).
+# Everything else is here for developers; `make help` lists it.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+# Outer limit for the whole suite: a qasync teardown can hang after a failed test, and only an
+# outer timeout ends that (pytest-timeout stops watching once a test has failed).
+SUITE_TIMEOUT ?= 900
+PYTEST := $(PY) -m pytest -q --timeout=120 --timeout-method=thread
+
+.PHONY: help run sandbox test check lint format typecheck pytest screenshots bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+
+$(VENV)/.run-installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	@touch $@
+
+$(VENV)/.test-installed: pyproject.toml $(VENV)/.run-installed
+	$(PIP) install -q -e '.[test,dev]'
+	@touch $@
+
+run: $(VENV)/.run-installed ## set up .venv and start the app
+	@bash scripts/ensure-system-deps.sh run
+	$(PY) -m cfstream_gui $(ARGS)
+
+sandbox: $(VENV)/.run-installed ## start the app against the built-in sandbox (no account needed)
+	$(PY) -m cfstream_gui --sandbox
+
+test: $(VENV)/.test-installed ## set up .venv with test extras, lint, type-check and run the suite headless
+	@bash scripts/ensure-system-deps.sh test
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory pytest
+
+check: lint typecheck ## ruff and mypy
+
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check cfstream_gui tests scripts
+	$(VENV)/bin/ruff format --check cfstream_gui tests scripts
+
+format: $(VENV)/.test-installed ## reformat the code
+	$(VENV)/bin/ruff format cfstream_gui tests scripts
+	$(VENV)/bin/ruff check --fix cfstream_gui tests scripts
+
+typecheck: $(VENV)/.test-installed
+	$(VENV)/bin/mypy
+
+# With D-Bus and gnome-keyring present, the suite runs inside a private D-Bus session with an
+# unlocked throwaway keyring (under a throwaway HOME), so the real Secret Service test runs too.
+pytest: $(VENV)/.test-installed
+	@if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then \
+	  home=$$(mktemp -d); \
+	  echo "running the suite with a real Secret Service (gnome-keyring, HOME=$$home)"; \
+	  HOME=$$home QT_QPA_PLATFORM=offscreen timeout -k 10 $(SUITE_TIMEOUT) \
+	    dbus-run-session -- bash scripts/run-real-keyring.sh $(PYTEST) $(PYTEST_ARGS); \
+	  rc=$$?; rm -rf $$home; exit $$rc; \
+	else \
+	  echo "no dbus-run-session/gnome-keyring: the real Secret Service test will be skipped"; \
+	  QT_QPA_PLATFORM=offscreen timeout -k 10 $(SUITE_TIMEOUT) $(PYTEST) $(PYTEST_ARGS); \
+	fi
+
+clean: ## remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

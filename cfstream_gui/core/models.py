@@ -1,0 +1,115 @@
+"""What a user asks for: access rules and a token request, and the JSON body they become.
+
+These are plain values. Checking them is `core.validation`'s job; sending them is `core.api`'s.
+The body mirrors what the official `cloudflare` SDK sends for the same intent: fields the user
+did not set are left out (never JSON `null`), and `access_rules` travels as `accessRules`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+MAX_RULES = 5
+MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60
+# What Cloudflare fills in when a request leaves exp / nbf unset (spec + SDK docstrings).
+DEFAULT_EXP_SECONDS = 60 * 60
+DEFAULT_NBF_SECONDS = -60 * 60
+
+
+class Action(StrEnum):
+    ALLOW = "allow"
+    BLOCK = "block"
+
+
+class RuleType(StrEnum):
+    ANY = "any"
+    IP = "ip.src"
+    COUNTRY = "ip.geoip.country"
+
+    @property
+    def values_key(self) -> str | None:
+        """The JSON member that carries this rule type's values, if it takes any."""
+        return {RuleType.IP: "ip", RuleType.COUNTRY: "country"}.get(self)
+
+    @property
+    def label(self) -> str:
+        """What a person calls this type (GUI combo boxes, CLI help)."""
+        return {
+            RuleType.ANY: "any viewer",
+            RuleType.IP: "IP address or range",
+            RuleType.COUNTRY: "country",
+        }[self]
+
+
+# Short names people type on the command line, next to the API's own names.
+RULE_TYPE_ALIASES: dict[str, RuleType] = {
+    "any": RuleType.ANY,
+    "ip": RuleType.IP,
+    "ip.src": RuleType.IP,
+    "country": RuleType.COUNTRY,
+    "ip.geoip.country": RuleType.COUNTRY,
+}
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """One access rule, as typed: `action` and `type` are strings so that a bad value can be
+    held, shown and explained rather than rejected at construction."""
+
+    action: str = Action.ALLOW.value
+    type: str = RuleType.ANY.value
+    values: tuple[str, ...] = ()
+
+    def to_api(self) -> dict[str, Any]:
+        """The rule as Cloudflare's `accessRules` item: values only where the type uses them."""
+        body: dict[str, Any] = {"type": self.type, "action": self.action}
+        try:
+            key = RuleType(self.type).values_key
+        except ValueError:
+            key = None
+        if key is not None:
+            body[key] = list(self.values)
+        return body
+
+    def with_values(self, values: tuple[str, ...]) -> AccessRule:
+        return replace(self, values=values)
+
+
+@dataclass(frozen=True)
+class TokenRequest:
+    """Everything that goes into one signed token. `None` means "not set by the user":
+    the field is not sent and Cloudflare's default applies."""
+
+    video_uid: str
+    exp: int | None = None
+    nbf: int | None = None
+    downloadable: bool | None = None
+    access_rules: tuple[AccessRule, ...] = field(default_factory=tuple)
+    key_id: str | None = None
+    pem: str | None = None
+
+    def to_api_body(self) -> dict[str, Any]:
+        """The JSON body for `POST .../stream/{video_uid}/token`, in the SDK's key order."""
+        body: dict[str, Any] = {}
+        if self.key_id is not None:
+            body["id"] = self.key_id
+        if self.access_rules:
+            body["accessRules"] = [rule.to_api() for rule in self.access_rules]
+        if self.downloadable is not None:
+            body["downloadable"] = self.downloadable
+        if self.exp is not None:
+            body["exp"] = self.exp
+        if self.nbf is not None:
+            body["nbf"] = self.nbf
+        if self.pem is not None:
+            body["pem"] = self.pem
+        return body
+
+    def redacted(self) -> dict[str, Any]:
+        """The body with the private key hidden, safe for logs and previews."""
+        body = self.to_api_body()
+        if "pem" in body:
+            body["pem"] = "<private key hidden>"
+        return body
