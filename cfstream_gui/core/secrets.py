@@ -1,0 +1,314 @@
+"""API tokens and signing keys in the system keyring, never in a file.
+
+Everything goes through one `keyring` backend under the service name `cfstream-gui`. The
+backend is chosen by keyring itself (honouring `PYTHON_KEYRING_BACKEND` and `keyringrc.cfg`)
+unless a caller passes one in. Choosing it takes ~200 ms, so it happens on first use, which the
+GUI arranges to be off the UI thread.
+
+Every keyring failure becomes a `SecretStoreError` whose message a user can act on. There is
+deliberately no plaintext fallback: without a keyring, the token comes from
+`CLOUDFLARE_API_TOKEN` or is typed in each time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Literal, TypeVar
+
+import keyring
+from keyring.backend import KeyringBackend
+from keyring.errors import (
+    InitError,
+    KeyringError,
+    KeyringLocked,
+    NoKeyringError,
+    PasswordDeleteError,
+    PasswordSetError,
+)
+
+SERVICE = "cfstream-gui"
+API_TOKEN_ENV = "CLOUDFLARE_API_TOKEN"
+
+TokenOrigin = Literal["environment", "keyring"]
+_T = TypeVar("_T")
+
+# (module, class name) of known backends -> what a user calls that store. Matched along the
+# MRO so that subclasses (KWallet 4 vs 5, custom SecretService wrappers) get the same name.
+_STORE_NAMES: dict[tuple[str, str], str] = {
+    ("keyring.backends.SecretService", "Keyring"): "Secret Service",
+    ("keyring.backends.libsecret", "Keyring"): "Secret Service",
+    ("keyring.backends.kwallet", "DBusKeyring"): "KWallet",
+    ("keyring.backends.macOS", "Keyring"): "macOS Keychain",
+    ("keyring.backends.Windows", "WinVaultKeyring"): "Windows Credential Locker",
+    ("keyring.backends.fail", "Keyring"): "no keyring available",
+    ("keyring.backends.null", "Keyring"): "keyring turned off (null backend)",
+}
+# Backends that accept calls but can never give a secret back.
+_UNAVAILABLE = {"no keyring available", "keyring turned off (null backend)"}
+# How much of a backend's own message to keep for `SecretStoreError.detail`.
+_DETAIL_LIMIT = 300
+
+
+class SecretStoreError(Exception):
+    """A keyring operation failed. `str()` is a sentence for the user; `detail` is the
+    backend's own wording (never containing the secret), for a "details" disclosure."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class SecretStore:
+    def __init__(
+        self,
+        backend: KeyringBackend | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self._backend = backend
+        self._env: Mapping[str, str] = os.environ if env is None else env
+        self._lock = threading.Lock()
+
+    # -- API token ---------------------------------------------------------------------------
+
+    def get_api_token(self, profile: str) -> str | None:
+        """The token to use for `profile`: the environment variable wins for this run."""
+        from_env = self._env_token()
+        if from_env is not None:
+            return from_env
+        what = f"the API token for profile “{profile}”"
+        return self._call("read", what, lambda b: b.get_password(SERVICE, _api_user(profile)))
+
+    def api_token_origin(self, profile: str) -> TokenOrigin | None:
+        if self._env_token() is not None:
+            return "environment"
+        what = f"the API token for profile “{profile}”"
+        stored = self._call("read", what, lambda b: b.get_password(SERVICE, _api_user(profile)))
+        return "keyring" if stored else None
+
+    def set_api_token(self, profile: str, token: str) -> None:
+        token = token.strip()
+        if not token:
+            raise ValueError("The API token is empty; paste the token Cloudflare showed you.")
+        self._set(_api_user(profile), token, f"the API token for profile “{profile}”")
+
+    def delete_api_token(self, profile: str) -> None:
+        self._delete(_api_user(profile), f"the API token for profile “{profile}”")
+
+    # -- signing keys ------------------------------------------------------------------------
+
+    def get_signing_key(self, profile: str, key_id: str) -> str | None:
+        what = f"signing key {key_id}"
+        user = _key_user(profile, key_id)
+        return self._call("read", what, lambda b: b.get_password(SERVICE, user))
+
+    def set_signing_key(self, profile: str, key_id: str, pem: str) -> None:
+        if not key_id.strip():
+            raise ValueError("The signing key ID is empty.")
+        if not pem.strip():
+            raise ValueError(f"The private key for signing key {key_id} is empty.")
+        self._set(_key_user(profile, key_id), pem, f"signing key {key_id}")
+        ids = self.list_signing_key_ids(profile)
+        if key_id not in ids:
+            self._write_index(profile, [*ids, key_id])
+
+    def delete_signing_key(self, profile: str, key_id: str) -> None:
+        self._delete(_key_user(profile, key_id), f"signing key {key_id}")
+        ids = self.list_signing_key_ids(profile)
+        if key_id in ids:
+            self._write_index(profile, [i for i in ids if i != key_id])
+
+    def list_signing_key_ids(self, profile: str) -> list[str]:
+        """Key ids whose private keys are held for `profile`, oldest first.
+
+        keyring cannot enumerate entries, so this is an index we keep next to the keys. A
+        damaged index reads as empty rather than failing: the keys themselves are untouched
+        and the next `set_signing_key` rewrites it."""
+        what = "the list of saved signing keys"
+        raw = self._call("read", what, lambda b: b.get_password(SERVICE, _index_user(profile)))
+        if not raw:
+            return []
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return []
+        if not isinstance(data, list):
+            return []
+        return [item for item in data if isinstance(item, str)]
+
+    # -- where secrets live ------------------------------------------------------------------
+
+    def store_name(self) -> str:
+        """What a user calls the place secrets are kept, e.g. "Secret Service"."""
+        try:
+            backend = self._resolve()
+        except SecretStoreError:
+            return "no keyring available"
+        return _describe(backend)
+
+    def is_available(self) -> bool:
+        """Whether a secret set now could be read back later."""
+        try:
+            backend = self._resolve()
+        except SecretStoreError:
+            return False
+        return _describe(backend) not in _UNAVAILABLE
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _env_token(self) -> str | None:
+        value = self._env.get(API_TOKEN_ENV, "").strip()
+        return value or None
+
+    def _resolve(self) -> KeyringBackend:
+        with self._lock:
+            if self._backend is None:
+                try:
+                    self._backend = keyring.get_keyring()
+                except Exception as exc:  # a bad PYTHON_KEYRING_BACKEND raises ImportError etc.
+                    raise SecretStoreError(
+                        "The keyring could not be loaded. Check PYTHON_KEYRING_BACKEND and the "
+                        "keyring configuration file, or set CLOUDFLARE_API_TOKEN for this run.",
+                        _detail(exc, None),
+                    ) from None
+            return self._backend
+
+    def _call(
+        self,
+        verb: str,
+        what: str,
+        op: Callable[[KeyringBackend], _T],
+    ) -> _T:
+        backend = self._resolve()
+        with _translated(verb, what, None):
+            return op(backend)
+
+    def _set(self, user: str, secret: str, what: str) -> None:
+        backend = self._resolve()
+        if _describe(backend) == "keyring turned off (null backend)":
+            # The null backend accepts and forgets; saying "saved" would be a lie.
+            raise SecretStoreError(
+                f"The keyring is turned off (null backend), so {what} cannot be remembered. "
+                "Choose another keyring backend, or set CLOUDFLARE_API_TOKEN for this run."
+            )
+        with _translated("save", what, secret):
+            backend.set_password(SERVICE, user, secret)
+
+    def _delete(self, user: str, what: str) -> None:
+        backend = self._resolve()
+        with _translated("delete", what, None):
+            try:
+                backend.delete_password(SERVICE, user)
+            except PasswordDeleteError:
+                # Backends word "no such entry" differently (Windows just says the service
+                # name), so ask: if nothing is stored now, the delete achieved its aim.
+                if backend.get_password(SERVICE, user) is not None:
+                    raise
+
+    def _write_index(self, profile: str, ids: list[str]) -> None:
+        user = _index_user(profile)
+        what = "the list of saved signing keys"
+        if ids:
+            backend = self._resolve()
+            with _translated("save", what, None):
+                backend.set_password(SERVICE, user, json.dumps(ids))
+        else:
+            self._delete(user, what)
+
+
+@contextmanager
+def _translated(verb: str, what: str, secret: str | None) -> Iterator[None]:
+    """Turn whatever the backend raises into a SecretStoreError a user can act on."""
+    try:
+        yield
+    except PasswordDeleteError as exc:
+        raise SecretStoreError(
+            f"The keyring refused to delete {what}. Unlock it and try again, or remove the "
+            f"entry with your keyring manager (service “{SERVICE}”).",
+            _detail(exc, secret),
+        ) from None
+    except NoKeyringError as exc:
+        raise SecretStoreError(_no_keyring_message(verb, what), _detail(exc, secret)) from None
+    except KeyringLocked as exc:
+        raise SecretStoreError(
+            "The keyring is locked. Unlock it and try again.", _detail(exc, secret)
+        ) from None
+    except InitError as exc:
+        raise SecretStoreError(
+            "The keyring could not be opened, perhaps because its unlock prompt was dismissed. "
+            "Unlock it and try again.",
+            _detail(exc, secret),
+        ) from None
+    except PasswordSetError as exc:
+        raise SecretStoreError(
+            f"The keyring refused to save {what}. Unlock it and try again.",
+            _detail(exc, secret),
+        ) from None
+    except KeyringError as exc:
+        raise SecretStoreError(
+            f"The keyring reported an error, so {what} could not be {_PAST[verb]}. "
+            "Unlock it and try again.",
+            _detail(exc, secret),
+        ) from None
+    except Exception as exc:  # D-Bus / secretstorage errors leak through untyped
+        raise SecretStoreError(
+            f"The system keyring could not be reached, so {what} could not be {_PAST[verb]}. "
+            "Check that the keyring service is running and unlocked, then try again.",
+            _detail(exc, secret),
+        ) from None
+
+
+_PAST = {"read": "read", "save": "saved", "delete": "deleted"}
+
+
+def _no_keyring_message(verb: str, what: str) -> str:
+    consequence = {
+        "read": f"{what} cannot be looked up",
+        "save": f"{what} cannot be remembered",
+        "delete": f"{what} cannot be removed",
+    }[verb]
+    advice = "Install and unlock a Secret Service provider such as GNOME Keyring or KWallet"
+    if "API token" in what:
+        advice += ", or set CLOUDFLARE_API_TOKEN for this run"
+    return f"No system keyring is available, so {consequence}. {advice}."
+
+
+def _detail(exc: BaseException, secret: str | None) -> str:
+    """The backend's own message, short, and with the secret cut out if it somehow got in."""
+    text = f"{type(exc).__name__}: {exc}"
+    if secret:
+        # Whole, escaped (repr/JSON) and line by line: a PEM echoed via repr() has "\\n"
+        # where the secret has newlines, so the plain form alone would not match.
+        forms = {secret, repr(secret)[1:-1], json.dumps(secret)[1:-1]}
+        forms.update(line.strip() for line in secret.splitlines() if len(line.strip()) >= 8)
+        for form in sorted(forms, key=len, reverse=True):
+            text = text.replace(form, "<hidden>")
+    return text[:_DETAIL_LIMIT]
+
+
+def _describe(backend: KeyringBackend) -> str:
+    for cls in type(backend).__mro__:
+        name = _STORE_NAMES.get((cls.__module__, cls.__name__))
+        if name is not None:
+            return name
+    chained = getattr(backend, "backends", None)
+    if isinstance(chained, list | tuple) and chained:
+        # keyring's ChainerBackend: name what it actually chains.
+        return " + ".join(_describe(b) for b in chained)
+    return type(backend).__name__
+
+
+def _api_user(profile: str) -> str:
+    return f"api-token:{profile}"
+
+
+def _key_user(profile: str, key_id: str) -> str:
+    return f"signing-key:{profile}:{key_id}"
+
+
+def _index_user(profile: str) -> str:
+    return f"signing-keys:{profile}"

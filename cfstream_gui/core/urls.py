@@ -1,0 +1,131 @@
+"""Playback links for a signed token, and the account's customer code behind them.
+
+Cloudflare's rule is that the token takes the place of the video UID: the whole path segment
+after `customer-<CODE>.cloudflarestream.com/`. No API field gives the customer code by itself,
+so it is read from the host of any video URL the API returns.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+URL_KINDS = ("iframe", "watch", "hls", "dash", "thumbnail", "mp4", "embed")
+URL_KIND_LABELS: dict[str, str] = {
+    "iframe": "Player iframe",
+    "watch": "Watch page",
+    "hls": "HLS manifest",
+    "dash": "DASH manifest",
+    "thumbnail": "Thumbnail",
+    "mp4": "MP4 download",
+    "embed": "Embed HTML",
+}
+
+_HOST_RE = re.compile(r"^customer-([a-z0-9]+)\.cloudflarestream\.com$")
+_CODE_RE = re.compile(r"^[a-z0-9]+$")
+# A JWS compact token (base64url parts joined by dots) or a bare video UID. Anything else
+# would change the meaning of the URL path.
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+# Cloudflare's documented responsive embed: a 16:9 box with the player filling it.
+_EMBED_TEMPLATE = (
+    '<div style="position: relative; padding-top: 56.25%;">'
+    '<iframe src="{src}" '
+    'style="border: none; position: absolute; top: 0; left: 0; height: 100%; width: 100%;" '
+    'allow="accelerometer; gyroscope; autoplay; encrypted-media; picture-in-picture;" '
+    'allowfullscreen="true"></iframe>'
+    "</div>"
+)
+
+
+@dataclass(frozen=True)
+class PlaybackUrls:
+    iframe: str
+    watch: str
+    hls: str
+    dash: str
+    thumbnail: str
+    mp4: str | None  # only when the token allows downloads
+    embed: str
+
+    def get(self, kind: str) -> str | None:
+        if kind not in URL_KINDS:
+            raise KeyError(f"Unknown link kind “{kind}”; expected one of {', '.join(URL_KINDS)}.")
+        value: str | None = getattr(self, kind)
+        return value
+
+    def items(self) -> Iterator[tuple[str, str | None]]:
+        """(kind, url) in display order; `mp4` is included, possibly as None."""
+        for kind in URL_KINDS:
+            yield kind, self.get(kind)
+
+
+def customer_code_from_video(video: Mapping[str, Any]) -> str | None:
+    """The customer code in the host of the video's preview, thumbnail or manifest URLs.
+
+    `preview` and `thumbnail` are missing until encoding finishes, hence the manifests too."""
+    playback = video.get("playback")
+    candidates = [video.get("preview"), video.get("thumbnail")]
+    if isinstance(playback, Mapping):
+        candidates += [playback.get("hls"), playback.get("dash")]
+    for url in candidates:
+        if not isinstance(url, str):
+            continue
+        try:
+            host = urlsplit(url.strip()).hostname or ""
+        except ValueError:
+            continue
+        match = _HOST_RE.fullmatch(host)
+        if match:
+            return match.group(1)
+    return None
+
+
+def playback_urls(
+    customer_code: str,
+    token: str,
+    *,
+    downloadable: bool,
+    delivery_base: str | None = None,
+) -> PlaybackUrls:
+    """Every link a viewer could use with `token`. `delivery_base` replaces the Cloudflare host
+    (the sandbox serves playback on loopback)."""
+    if not _CODE_RE.fullmatch(customer_code):
+        raise ValueError(
+            f"The customer code “{customer_code}” should be lowercase letters and digits only, "
+            "as in customer-<code>.cloudflarestream.com."
+        )
+    token = token.strip()
+    if not _TOKEN_RE.fullmatch(token):
+        raise ValueError(
+            "The token cannot go into a link: it should be letters, digits, “-”, “_” and dots "
+            "only, as a signed token is."
+        )
+    base = _base_url(customer_code, delivery_base)
+    root = f"{base}/{token}"
+    iframe = f"{root}/iframe"
+    return PlaybackUrls(
+        iframe=iframe,
+        watch=f"{root}/watch",
+        hls=f"{root}/manifest/video.m3u8",
+        dash=f"{root}/manifest/video.mpd",
+        thumbnail=f"{root}/thumbnails/thumbnail.jpg",
+        mp4=f"{root}/downloads/default.mp4" if downloadable else None,
+        embed=_EMBED_TEMPLATE.format(src=html.escape(iframe, quote=True)),
+    )
+
+
+def _base_url(customer_code: str, delivery_base: str | None) -> str:
+    if delivery_base is None:
+        return f"https://customer-{customer_code}.cloudflarestream.com"
+    base = delivery_base.strip().rstrip("/")
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(
+            f"The delivery base URL “{delivery_base}” should be an http:// or https:// address."
+        )
+    return base
