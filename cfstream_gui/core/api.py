@@ -1,0 +1,442 @@
+"""Async client for the few Cloudflare Stream API calls the app makes.
+
+Every failure is one of these exceptions (defined in `core.api_errors`, importable from here)::
+
+    ApiError            base; also raised as-is for Cloudflare's other 4xx (400, 409, 422...)
+    ├── AuthError       no token, HTTP 401/403, code 10000, or code 1000 "Invalid API Token"
+    ├── NotFound        HTTP 404
+    ├── RateLimited     HTTP 429; .retry_after: float | None seconds Cloudflare asked us to wait
+    ├── ServerError     HTTP 5xx
+    ├── NetworkError    no HTTP answer: DNS, refused connection, TLS, timeout
+    └── BadResponse     not JSON, 2xx with success:false, no result / no result.token, redirect
+
+Each carries `.status` (HTTP status or None), `.code` and `.cf_message` (the first of
+Cloudflare's `errors[]`), `.errors` (all of them) and `.hint` (what to do); `str()` is one or two
+sentences for a person, e.g. "Cloudflare refused the API token (code 10000: Authentication
+error). Check the token has Stream Edit permission for this account." No message ever contains
+the API token, and nothing here logs it.
+
+Retries: network errors and 5xx are retried up to `max_retries` times with jittered exponential
+backoff (the SDK's min(0.5 * 2^n, 8) * uniform(0.75, 1)). A 429 is retried only when Cloudflare
+asks for a short wait (<= `max_rate_limit_wait`); its five-minute penalty is raised at once as
+`RateLimited`, because quick retries would only prolong the block. Other 4xx are never retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import os
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from cfstream_gui import __version__
+from cfstream_gui.core.api_envelope import RateLimitInfo, parse_ratelimit, read_envelope
+from cfstream_gui.core.api_errors import (
+    ApiError,
+    AuthError,
+    BadResponse,
+    CloudflareMessage,
+    NetworkError,
+    NotFound,
+    RateLimited,
+    ServerError,
+)
+from cfstream_gui.core.api_models import (
+    SigningKeyInfo,
+    SigningKeyMaterial,
+    TokenStatus,
+    parse_time,
+)
+from cfstream_gui.core.models import TokenRequest
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "ApiError",
+    "AuthError",
+    "BadResponse",
+    "CloudflareMessage",
+    "NetworkError",
+    "NotFound",
+    "RateLimitInfo",
+    "RateLimited",
+    "ServerError",
+    "SigningKeyInfo",
+    "SigningKeyMaterial",
+    "StreamClient",
+    "TokenStatus",
+    "resolve_base_url",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
+CONNECT_TIMEOUT = 5.0
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+MAX_LIST_LIMIT = 1000
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_base_url(profile_url: str | None, env: Mapping[str, str]) -> str:
+    """The API base URL: the profile's, else `CLOUDFLARE_BASE_URL`, else Cloudflare's.
+
+    Plain `http://` is allowed only for loopback (the sandbox); anywhere else the API token would
+    cross the network in clear text.
+    """
+    origin = "The profile's API base URL"
+    url = (profile_url or "").strip()
+    if not url:
+        origin, url = "CLOUDFLARE_BASE_URL", env.get("CLOUDFLARE_BASE_URL", "").strip()
+    if not url:
+        return DEFAULT_BASE_URL
+    url = url.rstrip("/")
+    try:
+        parts = urlsplit(url)
+        host, _port = parts.hostname or "", parts.port
+    except ValueError:
+        raise ValueError(f"{origin} is not a valid URL.") from None
+    if parts.scheme.lower() not in ("https", "http") or not host:
+        raise ValueError(
+            f"{origin} must start with https:// and name a host, like {DEFAULT_BASE_URL}."
+        )
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"{origin} must not contain a user name or password.")
+    if parts.query or parts.fragment:
+        raise ValueError(f"{origin} must not contain '?' or '#'.")
+    if parts.scheme.lower() == "http" and not _is_loopback(host):
+        raise ValueError(
+            f"{origin} uses http:// for {host}; only https:// is allowed except for this "
+            "computer (127.0.0.1, ::1, localhost), so the API token is never sent unencrypted."
+        )
+    return url
+
+
+def _segment(value: str, what: str) -> str:
+    """One path segment, quoted so a typed '/' or '?' cannot change which endpoint is called."""
+    if not value or not value.strip():
+        raise ValueError(f"The {what} is empty.")
+    if value in (".", ".."):
+        raise ValueError(f"The {what} '{value}' is not a valid ID.")
+    return quote(value, safe="")
+
+
+def _network_error(exc: httpx.TransportError, host: str, timeout: float) -> NetworkError:
+    if isinstance(exc, httpx.ConnectTimeout):
+        text = f"Could not connect to {host} within {CONNECT_TIMEOUT:g} seconds."
+    elif isinstance(exc, httpx.TimeoutException):
+        text = f"The API server at {host} did not answer within {timeout:g} seconds."
+    elif isinstance(exc, httpx.ConnectError):
+        text = f"Could not connect to {host}."
+    else:
+        text = f"The connection to {host} failed before Cloudflare answered."
+    return NetworkError(text)
+
+
+class StreamClient:
+    """One API token, one base URL, one pooled `httpx.AsyncClient` (made on first use)."""
+
+    def __init__(
+        self,
+        api_token: str | None,
+        *,
+        base_url: str | None = None,
+        env: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 2,
+        max_rate_limit_wait: float = 10.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        if timeout <= 0 or max_retries < 0 or max_rate_limit_wait < 0:
+            raise ValueError("timeout must be positive; retries and waits cannot be negative.")
+        self.api_token = api_token
+        self.base_url = resolve_base_url(base_url, os.environ if env is None else env)
+        self.last_rate_limit: RateLimitInfo | None = None
+        self._host = urlsplit(self.base_url).hostname or self.base_url
+        self._transport = transport
+        self._timeout = timeout
+        self._max_retries = max_retries
+        self._max_rate_limit_wait = max_rate_limit_wait
+        self._sleep = sleep
+        self._rng = rng if rng is not None else random.Random()
+        self._http: httpx.AsyncClient | None = None
+
+    @property
+    def api_token(self) -> str | None:
+        return self._api_token
+
+    @api_token.setter
+    def api_token(self, value: str | None) -> None:
+        # Pasted tokens often carry a trailing newline; an empty one means "none".
+        self._api_token = value.strip() if value and value.strip() else None
+
+    def __repr__(self) -> str:
+        return f"StreamClient(base_url={self.base_url!r}, token_set={self._api_token is not None})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool; a later call opens a new one."""
+        http, self._http = self._http, None
+        if http is not None:
+            await http.aclose()
+
+    # --- API calls -------------------------------------------------------------------------
+
+    async def create_token(self, account_id: str, request: TokenRequest) -> str:
+        """A signed playback token for `request.video_uid`, made by Cloudflare."""
+        path = (
+            f"/accounts/{_segment(account_id, 'account ID')}"
+            f"/stream/{_segment(request.video_uid, 'video ID')}/token"
+        )
+        result = await self._request(
+            "POST",
+            path,
+            subject=f"video '{request.video_uid}' in account '{account_id}'",
+            json_body=request.to_api_body(),
+        )
+        token = result.get("token") if isinstance(result, dict) else None
+        if not isinstance(token, str) or not token:
+            raise BadResponse("Cloudflare reported success but sent no token.")
+        return token
+
+    async def get_video(self, account_id: str, video_uid: str) -> dict[str, Any]:
+        path = (
+            f"/accounts/{_segment(account_id, 'account ID')}"
+            f"/stream/{_segment(video_uid, 'video ID')}"
+        )
+        result = await self._request(
+            "GET", path, subject=f"video '{video_uid}' in account '{account_id}'"
+        )
+        if not isinstance(result, dict):
+            raise BadResponse("Cloudflare reported success but sent no video details.")
+        return result
+
+    async def list_videos(
+        self, account_id: str, *, search: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Up to `limit` videos (Cloudflare's default 1000), newest first."""
+        params: dict[str, str | int] = {}
+        if search:
+            params["search"] = search
+        if limit is not None:
+            if not 1 <= limit <= MAX_LIST_LIMIT:
+                raise ValueError(f"The list limit must be between 1 and {MAX_LIST_LIMIT}.")
+            params["limit"] = limit
+        path = f"/accounts/{_segment(account_id, 'account ID')}/stream"
+        result = await self._request("GET", path, subject=f"account '{account_id}'", params=params)
+        if not isinstance(result, list) or not all(isinstance(v, dict) for v in result):
+            raise BadResponse("Cloudflare reported success but sent no list of videos.")
+        return result
+
+    async def verify_token(self, account_id: str | None = None) -> TokenStatus:
+        """Ask Cloudflare about the API token itself.
+
+        Account-owned (`cfat_`) tokens fail the user endpoint, user tokens may fail the account
+        one, so with an account ID both are tried, the account endpoint first.
+        """
+        if account_id:
+            path = f"/accounts/{_segment(account_id, 'account ID')}/tokens/verify"
+            try:
+                result = await self._request("GET", path, subject=f"account '{account_id}'")
+                return self._token_status(result)
+            except (AuthError, NotFound) as exc:
+                if exc.status is None:  # no token at all: the other endpoint cannot help
+                    raise
+                logger.debug(
+                    "account token verify failed (%s); trying the user endpoint", exc.status
+                )
+        result = await self._request("GET", "/user/tokens/verify", subject="the token check")
+        return self._token_status(result)
+
+    async def create_signing_key(self, account_id: str) -> SigningKeyMaterial:
+        """A new signing key; its private half is in the answer and nowhere else, ever."""
+        path = f"/accounts/{_segment(account_id, 'account ID')}/stream/keys"
+        # Not idempotent: a blind retry after a lost answer would make a second key.
+        result = await self._request(
+            "POST", path, subject=f"account '{account_id}'", idempotent=False
+        )
+        if not isinstance(result, dict) or not all(
+            isinstance(result.get(k), str) and result.get(k) for k in ("id", "pem", "jwk")
+        ):
+            raise BadResponse("Cloudflare reported success but sent no complete signing key.")
+        return SigningKeyMaterial(
+            id=result["id"],
+            pem=result["pem"],
+            jwk=result["jwk"],
+            created=parse_time(result.get("created")),
+        )
+
+    async def list_signing_keys(self, account_id: str) -> list[SigningKeyInfo]:
+        path = f"/accounts/{_segment(account_id, 'account ID')}/stream/keys"
+        result = await self._request("GET", path, subject=f"account '{account_id}'")
+        if not isinstance(result, list) or not all(
+            isinstance(item, dict) and isinstance(item.get("id"), str) for item in result
+        ):
+            raise BadResponse("Cloudflare reported success but sent no list of signing keys.")
+        return [SigningKeyInfo(item["id"], parse_time(item.get("created"))) for item in result]
+
+    async def revoke_signing_key(self, account_id: str, key_id: str) -> str:
+        """Delete a signing key, which revokes every token signed with it. Returns Cloudflare's
+        word for it ("Revoked"), or "" when the success answer carried none."""
+        path = (
+            f"/accounts/{_segment(account_id, 'account ID')}"
+            f"/stream/keys/{_segment(key_id, 'signing key ID')}"
+        )
+        # A retried DELETE whose first try worked would answer 404 and look like a failure.
+        result = await self._request(
+            "DELETE",
+            path,
+            subject=f"signing key '{key_id}' in account '{account_id}'",
+            idempotent=False,
+        )
+        return result if isinstance(result, str) else ""
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    @staticmethod
+    def _token_status(result: Any) -> TokenStatus:
+        if not isinstance(result, dict) or not all(
+            isinstance(result.get(k), str) for k in ("id", "status")
+        ):
+            raise BadResponse("Cloudflare reported success but did not describe the token.")
+        return TokenStatus(
+            id=result["id"],
+            status=result["status"],
+            expires_on=parse_time(result.get("expires_on")),
+            not_before=parse_time(result.get("not_before")),
+        )
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(
+                transport=self._transport,
+                timeout=httpx.Timeout(self._timeout, connect=CONNECT_TIMEOUT),
+                headers={
+                    "Accept": "application/json",
+                    "User-Agent": f"cfstream-gui/{__version__}",
+                },
+                follow_redirects=False,
+                # Proxy variables must not capture the loopback sandbox.
+                trust_env=not _is_loopback(self._host),
+            )
+        return self._http
+
+    def _auth_header(self) -> dict[str, str]:
+        token = self._api_token
+        if token is None:
+            raise AuthError(
+                "No API token is set for this profile.",
+                hint="Add one in the profile settings or set CLOUDFLARE_API_TOKEN.",
+            )
+        if not (token.isascii() and token.isprintable()) or " " in token:
+            raise AuthError(
+                "The API token contains spaces or characters that cannot be sent.",
+                hint="Copy the token again from the Cloudflare dashboard.",
+            )
+        return {"Authorization": f"Bearer {token}"}
+
+    def _backoff(self, retry: int) -> float:
+        base = min(INITIAL_RETRY_DELAY * 2.0**retry, MAX_RETRY_DELAY)
+        return base * self._rng.uniform(0.75, 1.0)
+
+    def _retry_delay(self, error: ApiError, retry: int, *, idempotent: bool) -> float | None:
+        """Seconds to wait before retry number `retry` (0-based), or None to give up now."""
+        if retry >= self._max_retries:
+            return None
+        if isinstance(error, RateLimited):
+            wait = error.retry_after
+            return wait if wait is not None and wait <= self._max_rate_limit_wait else None
+        if isinstance(error, (ServerError, NetworkError)) and idempotent:
+            return self._backoff(retry)
+        return None
+
+    async def _send_once(
+        self,
+        method: str,
+        path: str,
+        *,
+        subject: str,
+        json_body: dict[str, Any] | None,
+        params: Mapping[str, str | int] | None,
+        idempotent: bool,
+    ) -> tuple[Any, ApiError | None, bool]:
+        """One attempt: (result, None, _) on success, else (None, error, may_retry)."""
+        try:
+            response = await self._client().request(
+                method,
+                self.base_url + path,
+                headers=self._auth_header(),
+                json=json_body,
+                params=params,
+            )
+        except httpx.TransportError as exc:
+            logger.debug("%s %s failed: %s", method, path, type(exc).__name__)
+            # A request that never connected never reached Cloudflare: always safe to retry.
+            never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+            error = _network_error(exc, self._host, self._timeout)
+            error.__cause__ = exc
+            return None, error, idempotent or never_sent
+        logger.debug("%s %s -> HTTP %d", method, path, response.status_code)
+        info = parse_ratelimit(response.headers.get("ratelimit"))
+        if info is not None:
+            self.last_rate_limit = info
+        try:
+            return read_envelope(response, subject=subject, secret=self._api_token), None, False
+        except ApiError as error:
+            # A 429 was refused before any work was done, so even a POST may be retried.
+            return None, error, idempotent or isinstance(error, RateLimited)
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        subject: str,
+        json_body: dict[str, Any] | None = None,
+        params: Mapping[str, str | int] | None = None,
+        idempotent: bool = True,
+    ) -> Any:
+        retry = 0
+        while True:
+            result, error, may_retry = await self._send_once(
+                method,
+                path,
+                subject=subject,
+                json_body=json_body,
+                params=params,
+                idempotent=idempotent,
+            )
+            if error is None:
+                return result
+            delay = self._retry_delay(error, retry, idempotent=may_retry)
+            if delay is None:
+                raise error
+            logger.info("%s %s: %s; retrying in %.1f s", method, path, type(error).__name__, delay)
+            retry += 1
+            await self._sleep(delay)
