@@ -1,0 +1,215 @@
+"""HTTP plumbing: a quiet threaded server whose handler logs, misbehaves on request, routes and
+answers with Cloudflare's envelope and rate-limit headers."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from cfstream_gui.sandbox.envelope import ApiFailure, default_error, failure, success
+from cfstream_gui.sandbox.faults import Fault, FaultBook, RecordedRequest, RequestLog
+from cfstream_gui.sandbox.routes import Router, parse_json
+
+RATE_QUOTA = 1200
+RATE_WINDOW_SECONDS = 300
+RATE_POLICY = f'"burst";q={RATE_QUOTA};w={RATE_WINDOW_SECONDS}'
+
+
+class RateWindow:
+    """Counts requests per 5-minute window for the `Ratelimit` header. It only reports: a real
+    429 comes from a Fault, so a long test run never trips over the quota by accident."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._start: float | None = None
+        self._count = 0
+
+    def hit(self) -> tuple[int, int]:
+        """Count one request; return (remaining, seconds until the window resets)."""
+        now = self._clock()
+        with self._lock:
+            if self._start is None or now >= self._start + RATE_WINDOW_SECONDS:
+                self._start, self._count = now, 0
+            self._count += 1
+            reset = math.ceil(self._start + RATE_WINDOW_SECONDS - now)
+            return max(0, RATE_QUOTA - self._count), max(reset, 0)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._start, self._count = None, 0
+
+
+class SandboxServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        router: Router,
+        faults: FaultBook,
+        log: RequestLog,
+        rate: RateWindow,
+        latency: Callable[[], float],
+    ) -> None:
+        super().__init__(address, SandboxHandler)
+        self.router = router
+        self.faults = faults
+        self.log = log
+        self.rate = rate
+        self.latency = latency
+        self.stopping = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def track(self, connection: socket.socket, open_: bool) -> None:
+        with self._connections_lock:
+            if open_:
+                self._connections.add(connection)
+            else:
+                self._connections.discard(connection)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up mid-answer (e.g. it timed out during a delay) is normal here;
+        anything else is a sandbox bug and keeps the default traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+    def close_connections(self) -> None:
+        """Drop kept-alive client connections so their handler threads end at once."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):  # the client may have closed it already
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+class SandboxHandler(BaseHTTPRequestHandler):
+    server: SandboxServer
+    protocol_version = "HTTP/1.1"  # keep-alive, as httpx expects from an API
+    timeout = 30  # an idle kept-alive connection is closed after this many seconds
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes; without this, Nagle's algorithm meets the
+        # client's delayed ACK and every kept-alive request stalls for ~40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.server.track(self.connection, True)
+
+    def finish(self) -> None:
+        self.server.track(self.connection, False)
+        super().finish()
+
+    def version_string(self) -> str:
+        return "cfstream-sandbox"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: tests and the foreground runner want no access log on stderr."""
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_DELETE(self) -> None:
+        self._handle()
+
+    def do_PUT(self) -> None:
+        self._handle()
+
+    def do_PATCH(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        parts = urlsplit(self.path)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        self.server.log.append(
+            RecordedRequest(self.command, parts.path, query, headers, body, parse_json(body)[0])
+        )
+        if self._pause(self.server.latency()):
+            return
+        fault = self.server.faults.take(self.command, parts.path)
+        if fault is not None and self._apply_fault(fault):
+            return
+        try:
+            reply = self.server.router.dispatch(self.command, parts.path, query, headers, body)
+            self._send_json(reply.status, success(reply))
+        except ApiFailure as exc:
+            self._send_json(exc.status, failure(exc.code, exc.message, exc.chain))
+
+    def _pause(self, seconds: float) -> bool:
+        """Wait, unless the sandbox is stopping (then drop the request and say so)."""
+        if seconds > 0 and self.server.stopping.wait(seconds):
+            self.close_connection = True
+            return True
+        return False
+
+    def _apply_fault(self, fault: Fault) -> bool:
+        """Play a fault; False means it only delayed and the request is answered normally."""
+        if self._pause(fault.delay):
+            return True
+        if fault.disconnect:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return True
+        if fault.status is None:
+            return False
+        status = fault.status
+        if fault.body is None:
+            payload, content_type = self._encode(failure(*default_error(status)))
+        elif isinstance(fault.body, dict):
+            payload, content_type = self._encode(fault.body)
+        else:
+            payload = fault.body.encode("utf-8") if isinstance(fault.body, str) else fault.body
+            looks_html = payload.lstrip()[:1] == b"<"
+            content_type = "text/html; charset=UTF-8" if looks_html else "text/plain; charset=UTF-8"
+        headers = {"Content-Type": content_type}
+        headers.update(fault.headers)  # the fault's own headers win, Content-Type included
+        self._send(status, payload, headers, exhausted=status == 429)
+        return True
+
+    @staticmethod
+    def _encode(body: dict[str, Any]) -> tuple[bytes, str]:
+        return json.dumps(body).encode("utf-8"), "application/json"
+
+    def _send_json(self, status: int, body: dict[str, Any]) -> None:
+        payload, content_type = self._encode(body)
+        self._send(status, payload, {"Content-Type": content_type})
+
+    def _send(
+        self, status: int, payload: bytes, headers: dict[str, str], *, exhausted: bool = False
+    ) -> None:
+        remaining, reset = self.server.rate.hit()
+        if exhausted:
+            # What Cloudflare sends while blocked: nothing left until Retry-After has passed.
+            retry_after = _header(headers, "Retry-After")
+            remaining, reset = 0, int(retry_after) if retry_after.isdigit() else reset
+        self.send_response(status)
+        self.send_header("Ratelimit", f'"default";r={remaining};t={reset}')
+        self.send_header("Ratelimit-Policy", RATE_POLICY)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+
+def _header(headers: dict[str, str], name: str) -> str:
+    for key, value in headers.items():
+        if key.lower() == name.lower():
+            return value
+    return ""
