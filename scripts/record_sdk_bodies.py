@@ -22,7 +22,9 @@ import httpx
 ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
 VIDEO = "ea95132c15732412d22c1476fa83f27a"
 # A placeholder, not a key: the SDK forwards `pem` verbatim, so any string shows the shape.
-PEM_PLACEHOLDER = "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpmYWtlCi0tLS0tRU5EIFJTQSBQUklWQVRFIEtFWS0tLS0tCg=="
+PEM_PLACEHOLDER = (
+    "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpmYWtlCi0tLS0tRU5EIFJTQSBQUklWQVRFIEtFWS0tLS0tCg=="
+)
 
 CASES: dict[str, dict[str, Any]] = {
     "empty": {},
@@ -66,8 +68,9 @@ def record(kwargs: dict[str, Any]) -> dict[str, Any]:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"result": {"token": "x"}, "success": True,
-                                         "errors": [], "messages": []})
+        return httpx.Response(
+            200, json={"result": {"token": "x"}, "success": True, "errors": [], "messages": []}
+        )
 
     client = cloudflare.Cloudflare(
         api_token="placeholder-not-a-token",

@@ -1,0 +1,187 @@
+"""`login`, `logout` and `profiles ...`: who we are, and where the API token is kept.
+
+The API token only ever goes to the keyring (SecretStore); profiles.json holds the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import re
+import sys
+from dataclasses import replace
+from typing import TextIO
+
+from cfstream_gui.core.api import ApiError, StreamClient
+from cfstream_gui.core.profiles import (
+    ACCOUNT_ID_ENV,
+    DEFAULT_PROFILE_NAME,
+    Profile,
+    check_profile_name,
+)
+from cfstream_gui.core.validation import Severity, check_account_id
+
+from .context import Context, base_url_for
+from .errors import EXIT_OK, UsageError
+
+
+def run_login(args: argparse.Namespace, ctx: Context) -> int:
+    name = args.profile or ctx.profiles.current_name() or DEFAULT_PROFILE_NAME
+    check_profile_name(name)
+    existing = saved_profile(ctx, name)
+    account = args.account or (existing.account_id if existing else None)
+    account = (account or ctx.env.get(ACCOUNT_ID_ENV, "")).strip() or None
+    if account is not None:
+        _check_account(account, ctx)
+    profile = replace(existing or Profile(name=name), account_id=account or "")
+    base_url = base_url_for(profile, ctx.env)
+    token = _read_token(sys.stdin)
+    asyncio.run(_verify(token, base_url, account, ctx))
+    if profile != existing:
+        ctx.profiles.save(profile)
+    if ctx.profiles.current_name() is None:
+        ctx.profiles.use(name)
+    ctx.secrets.set_api_token(name, token)
+    store = ctx.secrets.store_name()
+    print(f"Logged in: the API token for profile {name} is stored in {store}.", file=ctx.out)
+    if account is None:
+        ctx.note(
+            f"note: profile {name} has no account ID yet; add it with "
+            f"`cfstream-token profiles add {name} --account ID`."
+        )
+    return EXIT_OK
+
+
+def saved_profile(ctx: Context, name: str) -> Profile | None:
+    return next((p for p in ctx.profiles.list() if p.name == name), None)
+
+
+def _read_token(stdin: TextIO) -> str:
+    if stdin.isatty():
+        token = getpass.getpass("Cloudflare API token (input hidden): ")
+    else:
+        token = stdin.read()
+    token = token.strip()
+    if not token:
+        raise UsageError(
+            "No API token was given.",
+            hint="Paste it at the prompt, or pipe it in: `cfstream-token login < token.txt`.",
+        )
+    return token
+
+
+async def _verify(token: str, base_url: str, account: str | None, ctx: Context) -> None:
+    # With an account ID the account endpoint is asked first (account-owned tokens need it).
+    async with StreamClient(token, base_url=base_url, env=ctx.env) as client:
+        status = await client.verify_token(account)
+    if not status.is_active:
+        raise ApiError(
+            f"Cloudflare says this API token is {status.status}, so it was not stored.",
+            hint="Create a new token with Stream Edit permission and log in with that one.",
+        )
+
+
+def run_logout(args: argparse.Namespace, ctx: Context) -> int:
+    name = args.profile or ctx.profiles.current_name()
+    if name is None:
+        raise UsageError("There is no current profile; say which with --profile NAME.")
+    ctx.secrets.delete_api_token(name)
+    print(f"Logged out: no API token is stored for profile {name} any more.", file=ctx.out)
+    return EXIT_OK
+
+
+def run_profiles(args: argparse.Namespace, ctx: Context) -> int:
+    command = args.profiles_command
+    if command == "list":
+        return _list(ctx)
+    if command == "add":
+        return _add(args, ctx)
+    if command == "remove":
+        ctx.profiles.remove(args.name)
+        ctx.secrets.delete_api_token(args.name)
+        print(f"Removed profile {args.name} and its stored API token.", file=ctx.out)
+        return EXIT_OK
+    if command == "use":
+        ctx.profiles.use(args.name)
+        print(f"Now using profile {args.name}.", file=ctx.out)
+        return EXIT_OK
+    raise UsageError(f"Unknown profiles action {command!r}.")
+
+
+def _list(ctx: Context) -> int:
+    profiles = ctx.profiles.list()
+    if not profiles:
+        print(
+            "No profiles yet. Add one with `cfstream-token profiles add NAME --account ID`.",
+            file=ctx.out,
+        )
+        return EXIT_OK
+    current = ctx.profiles.current_name()
+    rows = [("", "NAME", "ACCOUNT", "CUSTOMER CODE", "API TOKEN")]
+    for profile in profiles:
+        origin = ctx.secrets.api_token_origin(profile.name)
+        token = {"keyring": "stored", "environment": "from environment"}.get(origin or "", "none")
+        marker = "*" if profile.name == current else ""
+        account = profile.account_id or "-"
+        rows.append((marker, profile.name, account, profile.customer_code or "-", token))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print(
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip(),
+            file=ctx.out,
+        )
+    return EXIT_OK
+
+
+def _add(args: argparse.Namespace, ctx: Context) -> int:
+    check_profile_name(args.name)
+    existing = saved_profile(ctx, args.name)
+    if existing is None and args.account is None:
+        raise UsageError(
+            f"A new profile needs an account ID: `cfstream-token profiles add {args.name} "
+            "--account ID`."
+        )
+    if args.account is not None:
+        _check_account(args.account, ctx)
+    profile = existing or Profile(name=args.name)
+    if args.base_url is not None:
+        # Refuses plain http to anything but loopback before it is saved, not at first use.
+        base_url_for(replace(profile, api_base_url=args.base_url), {})
+    changes = {
+        "account_id": args.account,
+        "customer_code": _customer_code(args.customer_code),
+        "api_base_url": args.base_url,
+    }
+    profile = replace(profile, **{k: v for k, v in changes.items() if v is not None})
+    ctx.profiles.save(profile)
+    if args.use:
+        ctx.profiles.use(args.name)
+    verb = "Updated" if existing else "Added"
+    suffix = " and made it current" if args.use else ""
+    print(f"{verb} profile {args.name}{suffix}.", file=ctx.out)
+    return EXIT_OK
+
+
+def _check_account(account: str, ctx: Context) -> None:
+    problems = check_account_id(account)
+    errors = [p.message for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise UsageError(*errors)
+    for problem in problems:
+        ctx.note(f"warning: {problem.message}")
+
+
+def _customer_code(text: str | None) -> str | None:
+    """The code from `abc123`, `customer-abc123` or a whole customer-abc123... URL."""
+    if text is None:
+        return None
+    code = text.strip().lower()
+    code = re.sub(r"^(https?://)?customer-", "", code)
+    code = re.sub(r"\.cloudflarestream\.com(/.*)?$", "", code)
+    if not re.fullmatch(r"[a-z0-9]+", code):
+        raise UsageError(
+            f"The customer code {text!r} should be letters and digits only, the CODE in "
+            "customer-CODE.cloudflarestream.com."
+        )
+    return code

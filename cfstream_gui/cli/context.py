@@ -1,0 +1,112 @@
+"""What one command runs against: streams, environment, stores, and whose credentials to use.
+
+`--sandbox` swaps the stores for a throwaway profile and the demo token held in memory, so a
+sandbox run never reads or writes the user's config dir or keyring.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TextIO
+
+from cfstream_gui.core.api import resolve_base_url
+from cfstream_gui.core.profiles import ACCOUNT_ID_ENV, Profile, ProfileStore
+from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.sandbox import Sandbox
+
+from .errors import UsageError
+
+SANDBOX_PROFILE = "sandbox"
+
+
+@dataclass
+class Context:
+    out: TextIO
+    err: TextIO
+    env: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    sandbox: Sandbox | None = None
+    _profiles: ProfileStore | None = None
+    _secrets: SecretStore | None = None
+
+    @property
+    def profiles(self) -> ProfileStore:
+        if self._profiles is None:
+            self._profiles = ProfileStore(env=self.env)
+        return self._profiles
+
+    @property
+    def secrets(self) -> SecretStore:
+        if self._secrets is None:
+            self._secrets = SecretStore(env=self.env)
+        return self._secrets
+
+    def note(self, text: str) -> None:
+        print(text, file=self.err)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Resolved credentials for one API call. `saved` says whether `profile` is in the user's
+    profiles.json (only then may we remember a detected customer code in it)."""
+
+    profile: Profile
+    saved: bool
+    api_token: str
+    base_url: str
+
+    @property
+    def account_id(self) -> str:
+        return self.profile.account_id
+
+
+def resolve_target(ctx: Context, profile_name: str | None, account: str | None) -> Target:
+    """--profile, else the current profile, else CLOUDFLARE_ACCOUNT_ID; --account overrides."""
+    if ctx.sandbox is not None:
+        return _sandbox_target(ctx, ctx.sandbox, profile_name, account)
+    profile, saved = find_profile(ctx, profile_name, account)
+    token = ctx.secrets.get_api_token(profile.name)
+    if token is None:
+        raise UsageError(
+            f"No API token for profile {profile.name}. Run `cfstream-token login --profile "
+            f"{profile.name}` or set CLOUDFLARE_API_TOKEN."
+        )
+    base_url = base_url_for(profile, ctx.env)
+    return Target(profile=profile, saved=saved, api_token=token, base_url=base_url)
+
+
+def find_profile(ctx: Context, name: str | None, account: str | None) -> tuple[Profile, bool]:
+    """The profile a command means, and whether it is a saved one; no secrets are read."""
+    profile = ctx.profiles.resolve(name)  # a missing named profile is a ProfileError (exit 2)
+    saved = any(p.name == profile.name for p in ctx.profiles.list())
+    if account is not None:
+        profile = replace(profile, account_id=account.strip())
+    if not profile.account_id:
+        raise UsageError(
+            f"No account ID for profile {profile.name}.",
+            hint="Run `cfstream-token profiles add NAME --account ID --use`, pass --account, "
+            f"or set {ACCOUNT_ID_ENV}.",
+        )
+    return profile, saved
+
+
+def base_url_for(profile: Profile, env: Mapping[str, str]) -> str:
+    try:
+        return resolve_base_url(profile.api_base_url, env)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _sandbox_target(
+    ctx: Context, sb: Sandbox, profile_name: str | None, account: str | None
+) -> Target:
+    if profile_name is not None:
+        ctx.note(f"note: --profile {profile_name} is ignored with --sandbox")
+    profile = Profile(
+        name=SANDBOX_PROFILE,
+        account_id=account or sb.DEMO_ACCOUNT_ID,
+        customer_code=sb.DEMO_CUSTOMER_CODE,
+        api_base_url=sb.base_url,
+    )
+    return Target(profile=profile, saved=False, api_token=sb.DEMO_API_TOKEN, base_url=sb.base_url)

@@ -1,0 +1,90 @@
+"""Exit codes and the one place where an exception becomes a sentence on stderr.
+
+Scripts branch on the exit code, people read the sentence: each failure class gets its own code
+and at most a couple of lines, never a traceback (unless --debug) and never a secret.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import TextIO
+
+from cfstream_gui.core.api import ApiError, NetworkError
+from cfstream_gui.core.profiles import ProfileError
+from cfstream_gui.core.secrets import SecretStoreError
+from cfstream_gui.core.timeparse import TimeParseError
+from cfstream_gui.core.validation import ValidationError
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2  # also argparse's own code; nothing was sent
+EXIT_API = 3
+EXIT_NETWORK = 4
+EXIT_KEYRING = 5
+EXIT_INTERRUPTED = 130  # the shell convention for Ctrl+C
+
+
+class UsageError(Exception):
+    """The command line asks for something we cannot do; raised before the token is asked for.
+
+    Each of `messages` becomes an "error:" line; `hint`, when set, says what to type instead.
+    """
+
+    def __init__(self, *messages: str, hint: str | None = None) -> None:
+        super().__init__(*messages)
+        self.messages = messages
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
+
+
+def report(exc: BaseException, err: TextIO, *, debug: bool = False) -> int:
+    """Write `exc` to `err` as the user should see it and return the exit code for it."""
+    if debug:
+        traceback.print_exception(exc, file=err)
+    if isinstance(exc, KeyboardInterrupt):
+        print("interrupted", file=err)
+        return EXIT_INTERRUPTED
+    if isinstance(exc, UsageError):
+        for message in exc.messages:
+            print(f"error: {message}", file=err)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=err)
+        return EXIT_USAGE
+    if isinstance(exc, ValidationError):
+        for problem in exc.problems:
+            print(f"error: {problem.message}", file=err)
+        return EXIT_USAGE
+    if isinstance(exc, TimeParseError | ProfileError):
+        print(f"error: {exc}", file=err)
+        return EXIT_USAGE
+    if isinstance(exc, SecretStoreError):
+        print(f"keyring error: {exc}", file=err)
+        return EXIT_KEYRING
+    # NetworkError is an ApiError too, so it must be looked at first.
+    if isinstance(exc, NetworkError):
+        _lines(err, f"network error: {exc.message}", exc.hint)
+        return EXIT_NETWORK
+    if isinstance(exc, ApiError):
+        _lines(err, f"error: {_with_cloudflare_said(exc)}", exc.hint)
+        return EXIT_API
+    print(f"internal error: {type(exc).__name__}", file=err)
+    if not debug:
+        print("run with --debug for details", file=err)
+    return EXIT_INTERNAL
+
+
+def _with_cloudflare_said(exc: ApiError) -> str:
+    """The core's sentence, plus Cloudflare's own "code N: text" when the sentence lacks it.
+    (A rate limit's hint already says how long to wait.)"""
+    if not exc.cf_message or exc.cf_message.rstrip(". ") in exc.message:
+        return exc.message
+    said = f"code {exc.code}: {exc.cf_message}" if exc.code is not None else exc.cf_message
+    return f"{exc.message} Cloudflare said: {said}"
+
+
+def _lines(err: TextIO, first: str, hint: str | None) -> None:
+    print(first, file=err)
+    if hint:
+        print(f"hint: {hint}", file=err)

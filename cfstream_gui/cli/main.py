@@ -1,0 +1,79 @@
+"""`cfstream-token`: the command-line twin of the app, over the same core.
+
+Exit codes: 0 ok, 1 internal error, 2 usage or validation (nothing was sent), 3 API error,
+4 network error, 5 keyring error. See `errors.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from .accounts import run_login, run_logout, run_profiles
+from .context import Context
+from .create import run_create
+from .errors import EXIT_INTERNAL, UsageError, report
+from .parsing import build_parser, join_negative_times
+from .sandbox_cmd import run_sandbox, sandbox_session
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(join_negative_times(sys.argv[1:] if argv is None else argv))
+    except SystemExit as exc:  # --help, --version, or argparse's own usage error (2)
+        return _code(exc.code)
+    ctx = Context(out=sys.stdout, err=sys.stderr, env=os.environ)
+    handler = _debug_logging(ctx) if args.debug else None
+    try:
+        return _dispatch(args, ctx)
+    except (Exception, KeyboardInterrupt) as exc:
+        return report(exc, ctx.err, debug=args.debug)
+    finally:
+        if handler is not None:
+            logging.getLogger("cfstream_gui").removeHandler(handler)
+
+
+def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
+    command: str = args.command
+    if command == "sandbox":
+        return run_sandbox(args, ctx)
+    if args.sandbox:
+        if command != "create":
+            raise UsageError(
+                f"--sandbox works with create only; {command} would touch your real profiles.",
+                hint="Try `cfstream-token --sandbox create <uid>`, or run `cfstream-token "
+                "sandbox` to keep one running.",
+            )
+        with sandbox_session(ctx):
+            return run_create(args, ctx)
+    if command == "create":
+        return run_create(args, ctx)
+    if command == "login":
+        return run_login(args, ctx)
+    if command == "logout":
+        return run_logout(args, ctx)
+    if command == "profiles":
+        return run_profiles(args, ctx)
+    raise UsageError(f"Unknown command {command!r}.")
+
+
+def _code(code: str | int | None) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+def _debug_logging(ctx: Context) -> logging.Handler:
+    # Our own modules only: they never log secrets; third-party debug output is not vetted.
+    handler = logging.StreamHandler(ctx.err)
+    handler.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
+    logger = logging.getLogger("cfstream_gui")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    return handler
