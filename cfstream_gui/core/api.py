@@ -29,7 +29,9 @@ import ipaddress
 import logging
 import os
 import random
+import ssl
 from collections.abc import Awaitable, Callable, Mapping
+from functools import cache
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import quote, urlsplit
@@ -135,6 +137,13 @@ def _segment(value: str, what: str) -> str:
     return quote(value, safe="")
 
 
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context per process: building one loads the CA bundle (~90 ms), and every client
+    (a GUI profile switch, each CLI command, every test) would otherwise pay that again."""
+    return ssl.create_default_context()
+
+
 def _network_error(exc: httpx.TransportError, host: str, timeout: float) -> NetworkError:
     if isinstance(exc, httpx.ConnectTimeout):
         text = f"Could not connect to {host} within {CONNECT_TIMEOUT:g} seconds."
@@ -144,6 +153,9 @@ def _network_error(exc: httpx.TransportError, host: str, timeout: float) -> Netw
         text = f"Could not connect to {host}."
     else:
         text = f"The connection to {host} failed before Cloudflare answered."
+    if _is_loopback(host):
+        # A local address: the internet is not the problem, the local server is.
+        return NetworkError(text, hint="Check that the local server (e.g. the sandbox) is running.")
     return NetworkError(text)
 
 
@@ -342,6 +354,7 @@ class StreamClient:
                     "User-Agent": f"cfstream-gui/{__version__}",
                 },
                 follow_redirects=False,
+                verify=_tls_context(),
                 # Proxy variables must not capture the loopback sandbox.
                 trust_env=not _is_loopback(self._host),
             )

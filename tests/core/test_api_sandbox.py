@@ -277,3 +277,15 @@ async def test_signing_key_lifecycle(sb: Sandbox, sleeps: Sleeps) -> None:
     assert said == "Revoked"
     assert material.id not in {key.id for key in after}
     assert sb.requests[0].body == b""
+
+
+@pytest.mark.asyncio
+async def test_a_closed_local_port_points_at_the_local_server_not_the_internet() -> None:
+    with Sandbox() as sb:
+        base_url = sb.base_url
+    # The sandbox is stopped now: nothing listens on that loopback port.
+    async with StreamClient(Sandbox.DEMO_API_TOKEN, base_url=base_url, max_retries=0) as client:
+        with pytest.raises(NetworkError) as caught:
+            await client.get_video(Sandbox.DEMO_ACCOUNT_ID, "ea95132c15732412d22c1476fa83f27a")
+    assert "local server" in caught.value.hint
+    assert "internet" not in caught.value.hint
