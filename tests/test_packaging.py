@@ -32,7 +32,8 @@ def test_entry_points_and_dependencies() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["scripts"]["cfstream-token"] == "cfstream_gui.cli.main:main"
     assert project["gui-scripts"]["cfstream-gui"] == "cfstream_gui.app:main"
-    deps = " ".join(project["dependencies"] + sum(project["optional-dependencies"].values(), []))
+    extras = [dep for group in project["optional-dependencies"].values() for dep in group]
+    deps = " ".join(project["dependencies"] + extras)
     assert "PySide6-Essentials" in deps
     assert "keyrings.alt" not in deps.lower()
     assert "pyside6>" not in deps.lower().replace("pyside6-essentials", "")

@@ -12,7 +12,9 @@ import pytest
 
 from cfstream_gui.core.models import AccessRule, TokenRequest
 
-FIXTURE = json.loads((Path(__file__).parent.parent / "fixtures" / "sdk_token_bodies.json").read_text())
+FIXTURE = json.loads(
+    (Path(__file__).parent.parent / "fixtures" / "sdk_token_bodies.json").read_text()
+)
 
 
 def request_from_sdk_kwargs(video_uid: str, kwargs: dict[str, Any]) -> TokenRequest:
@@ -52,6 +54,8 @@ def test_empty_request_is_an_empty_object() -> None:
 
 
 def test_redacted_body_hides_the_private_key() -> None:
-    request = request_from_sdk_kwargs(FIXTURE["video_uid"], FIXTURE["cases"]["signing_key"]["sdk_kwargs"])
+    request = request_from_sdk_kwargs(
+        FIXTURE["video_uid"], FIXTURE["cases"]["signing_key"]["sdk_kwargs"]
+    )
     assert request.redacted()["pem"] == "<private key hidden>"
     assert request.to_api_body()["pem"] != "<private key hidden>"
