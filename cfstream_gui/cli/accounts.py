@@ -154,6 +154,8 @@ def _add(args: argparse.Namespace, ctx: Context) -> int:
         "api_base_url": args.base_url,
     }
     profile = replace(profile, **{k: v for k, v in changes.items() if v is not None})
+    if args.default_key is not None:
+        profile = replace(profile, default_key_id=_default_key(args.default_key, args.name, ctx))
     ctx.profiles.save(profile)
     if args.use:
         ctx.profiles.use(args.name)
@@ -170,6 +172,25 @@ def _check_account(account: str, ctx: Context) -> None:
         raise UsageError(*errors)
     for problem in problems:
         ctx.note(f"warning: {problem.message}")
+
+
+def _default_key(text: str, profile: str, ctx: Context) -> str | None:
+    """The key ID to keep as the default ("" clears it), warning when no private key for it
+    is held: local signing would then fail until it is imported."""
+    key_id = text.strip().lower()
+    if not key_id:
+        return None
+    if not re.fullmatch(r"[0-9a-f]{32}", key_id):
+        raise UsageError(
+            f"The default key {text!r} is not 32 hex characters like Cloudflare's key IDs; "
+            "copy the ID `cfstream-token keys list` shows."
+        )
+    if key_id not in ctx.secrets.list_signing_key_ids(profile):
+        ctx.note(
+            f"warning: no private key for {key_id} is held for profile {profile}; import it "
+            f"with `cfstream-token keys import --profile {profile} FILE` before signing locally."
+        )
+    return key_id
 
 
 def _customer_code(text: str | None) -> str | None:

@@ -1,16 +1,22 @@
-"""`cfstream-token create`: check the request, ask Cloudflare for a token, print what was asked.
+"""`cfstream-token create`: check the request, get a token, print what was asked.
 
 Everything that can be refused is refused before the first request: rule syntax, times, the
-request's validation errors, mp4 without --downloadable, missing credentials.
+request's validation errors, mp4 without --downloadable, missing credentials or keys.
+
+The token comes from Cloudflare's `/token` (with `--key`, signed there with that held key), or
+with `--local` is signed here with a held key: no request at all, unless a URL output needs the
+customer code and the profile has none (then the video is fetched once to find it).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from cfstream_gui.core.api import StreamClient
+from cfstream_gui.core.local_signing import sign_locally
 from cfstream_gui.core.models import AccessRule, TokenRequest
 from cfstream_gui.core.timeparse import TimeParseError, parse_when, to_epoch
 from cfstream_gui.core.urls import customer_code_from_video
@@ -18,6 +24,7 @@ from cfstream_gui.core.validation import Severity, check_request
 
 from .context import Context, Target, resolve_target
 from .errors import EXIT_OK, UsageError
+from .keys import local_profile, signing_key_for
 from .output import URL_OUTPUTS, render
 from .parsing import parse_rule
 
@@ -30,7 +37,13 @@ def run_create(args: argparse.Namespace, ctx: Context) -> int:
             "The mp4 output is a download URL, and downloads only work with a downloadable "
             "token; add --downloadable (the video must also have downloads enabled)."
         )
+    if args.local:
+        return _create_local(args, request, now, ctx)
     target = resolve_target(ctx, args.profile, args.account)
+    if args.key:
+        # Cloudflare signs with this key: it needs the key's id and private key in the body.
+        key = signing_key_for(ctx, target.profile, args.key)
+        request = replace(request, key_id=key.key_id, pem=key.api_pem())
     check(request, target.account_id, now, ctx)
     token, code = asyncio.run(_fetch(request, target, args.output, ctx))
     render(
@@ -42,6 +55,34 @@ def run_create(args: argparse.Namespace, ctx: Context) -> int:
         out=ctx.out,
     )
     return EXIT_OK
+
+
+def _create_local(
+    args: argparse.Namespace, request: TokenRequest, now: datetime, ctx: Context
+) -> int:
+    profile = local_profile(ctx, args.profile, args.account)
+    check(request, profile.account_id or None, now, ctx)
+    key = signing_key_for(ctx, profile, args.key)
+    token = sign_locally(request, key, now=to_epoch(now))
+    code = profile.customer_code
+    if code is None and (args.output in URL_OUTPUTS or args.output == "json"):
+        ctx.note("note: the profile has no customer code, so the video is fetched to find it")
+        target = resolve_target(ctx, args.profile, args.account)
+        code = asyncio.run(_lookup_code(request.video_uid, target, args.output, ctx))
+    render(
+        args.output,
+        token,
+        customer_code=code,
+        downloadable=bool(request.downloadable),
+        delivery_base=profile.delivery_base_url,
+        out=ctx.out,
+    )
+    return EXIT_OK
+
+
+async def _lookup_code(uid: str, target: Target, output: str, ctx: Context) -> str | None:
+    async with StreamClient(target.api_token, base_url=target.base_url) as client:
+        return await _customer_code(client, uid, target, ctx, output)
 
 
 def build_request(args: argparse.Namespace, now: datetime) -> TokenRequest:
@@ -66,7 +107,7 @@ def _when(option: str, text: str | None, now: datetime) -> int | None:
         raise UsageError(f"{option} {text!r}: {exc}") from None
 
 
-def check(request: TokenRequest, account_id: str, now: datetime, ctx: Context) -> None:
+def check(request: TokenRequest, account_id: str | None, now: datetime, ctx: Context) -> None:
     """Print warnings and go on; print every error and stop with exit 2."""
     problems = check_request(request, now=to_epoch(now), account_id=account_id)
     errors = [p for p in problems if p.severity is Severity.ERROR]

@@ -10,11 +10,17 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import replace
+
+from cfstream_gui.core.secrets import SecretStore
 
 from .accounts import run_login, run_logout, run_profiles
+from .batch import run_batch
 from .context import Context
 from .create import run_create
 from .errors import EXIT_INTERNAL, UsageError, report
+from .keys import RunKeyring, run_keys
 from .parsing import build_parser, join_negative_times
 from .sandbox_cmd import run_sandbox, sandbox_session
 
@@ -41,23 +47,32 @@ def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
     if command == "sandbox":
         return run_sandbox(args, ctx)
     if args.sandbox:
-        if command != "create":
+        if command not in _SANDBOX_COMMANDS:
             raise UsageError(
-                f"--sandbox works with create only; {command} would touch your real profiles.",
+                f"--sandbox works with create, keys and batch only; {command} would touch your "
+                "real profiles.",
                 hint="Try `cfstream-token --sandbox create <uid>`, or run `cfstream-token "
                 "sandbox` to keep one running.",
             )
-        with sandbox_session(ctx):
-            return run_create(args, ctx)
-    if command == "create":
-        return run_create(args, ctx)
-    if command == "login":
-        return run_login(args, ctx)
-    if command == "logout":
-        return run_logout(args, ctx)
-    if command == "profiles":
-        return run_profiles(args, ctx)
-    raise UsageError(f"Unknown command {command!r}.")
+        # Keys made or imported in a sandbox run live in memory for that run only.
+        sandbox_ctx = replace(ctx, _secrets=SecretStore(backend=RunKeyring(), env={}))
+        with sandbox_session(sandbox_ctx):
+            return _COMMANDS[command](args, sandbox_ctx)
+    run = _COMMANDS.get(command)
+    if run is None:
+        raise UsageError(f"Unknown command {command!r}.")
+    return run(args, ctx)
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, Context], int]] = {
+    "create": run_create,
+    "login": run_login,
+    "logout": run_logout,
+    "profiles": run_profiles,
+    "keys": run_keys,
+    "batch": run_batch,
+}
+_SANDBOX_COMMANDS = frozenset({"create", "keys", "batch"})
 
 
 def _code(code: str | int | None) -> int:

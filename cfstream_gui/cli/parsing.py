@@ -6,9 +6,9 @@ import argparse
 import re
 
 from cfstream_gui import __version__
-from cfstream_gui.core.models import MAX_RULES, RULE_TYPE_ALIASES, AccessRule, Action
+from cfstream_gui.core.batch_input import RuleSyntaxError, parse_rule_text
+from cfstream_gui.core.models import MAX_RULES, AccessRule
 from cfstream_gui.core.urls import URL_KINDS
-from cfstream_gui.core.validation import normalize_rule, parse_rule_values
 
 from .errors import UsageError
 
@@ -25,6 +25,9 @@ examples:
   cfstream-token profiles add work --account 023e105f4ecef8ad9ca31a8372d0c353 --use
   cfstream-token login --profile work
   cfstream-token create <uid> --exp 2h --rule "allow country US,MX" --rule "block any"
+  cfstream-token keys create                  a signing key, kept in the keyring
+  cfstream-token create <uid> --local         sign here with it: no API call, no rate limit
+  cfstream-token batch --local -i ids.txt -o tokens.csv --exp 6h
 """
 
 _RULE_HELP = (
@@ -34,6 +37,27 @@ _RULE_HELP = (
     f"Repeat for more (at most {MAX_RULES}); the first rule that matches decides."
 )
 _WHEN_HELP = "relative (30m, 2h, 1d, 1h30m), ISO-8601 with a zone, or epoch seconds"
+_KEY_HELP = (
+    "signing key ID. With --local: the key to sign with (default: the profile's default key, "
+    "else the only key held). Without --local: Cloudflare signs with this key's private key "
+    "from the keyring"
+)
+_BATCH_DESCRIPTION = """\
+Sign tokens for many videos on this computer (with --local; the API allows only 1,200 calls per
+5 minutes, so batches never use it). No request is sent.
+
+input: one video ID per line (blank lines and # comments are skipped), or CSV whose header has
+a "video" column and optionally "exp" (WHEN, as --exp) and "rules" (RULE strings separated by
+";", e.g. "allow country US,MX;block any"); a row's own values replace --exp / --rule.
+
+output: CSV with line, video, token, expires (UTC), iframe, watch, hls, dash, thumbnail, mp4.
+URL columns need the profile's customer code and are empty without it. The file is written
+whole or not at all, readable by you only: the tokens in it are credentials.
+
+A row that cannot be signed is reported on stderr with its line number and skipped.
+exit codes: 0 every row signed, 2 some rows skipped (the others are written) or a usage
+error, 5 keyring error.
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--sandbox",
         action="store_true",
-        help="run against a local sandbox started for this command (no account, nothing saved)",
+        help="run create, keys or batch against a local sandbox started for this command (no "
+        "account, nothing saved: signing keys are held in memory for the run, and local "
+        "signing makes a throwaway key in the sandbox)",
     )
     _add_debug(parser, default=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -55,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_login(commands)
     _add_logout(commands)
     _add_profiles(commands)
+    _add_keys(commands)
+    _add_batch(commands)
     _add_sandbox(commands)
     return parser
 
@@ -99,6 +127,14 @@ def _add_create(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="what to print: token (default), json (token, claims, expiry and URLs) or one "
         f"playback URL: {', '.join(URL_KINDS)}",
     )
+    sub.add_argument(
+        "--local",
+        action="store_true",
+        help="sign on this computer with a signing key from the keyring: no API call, no rate "
+        "limit. URL outputs need the profile's customer code; without one the video is "
+        "fetched once to find it",
+    )
+    sub.add_argument("--key", metavar="KEY_ID", help=_KEY_HELP)
 
 
 def _add_login(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -127,11 +163,114 @@ def _add_profiles(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         "--customer-code", metavar="CODE", help="the customer-<CODE> part of playback URLs"
     )
     add.add_argument("--base-url", metavar="URL", help="API base URL (default: Cloudflare's)")
+    add.add_argument(
+        "--default-key",
+        metavar="KEY_ID",
+        help='signing key that create --local and batch use when --key is not given ("" to unset)',
+    )
     add.add_argument("--use", action="store_true", help="make it the current profile")
     remove = _subparser(actions, "remove", "remove a profile and its stored API token")
     remove.add_argument("name", metavar="NAME")
     use = _subparser(actions, "use", "make a profile the current one")
     use.add_argument("name", metavar="NAME")
+
+
+def _add_keys(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = _subparser(commands, "keys", "manage signing keys for local signing")
+    actions = sub.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    listing = _subparser(
+        actions, "list", "list the account's signing keys and whether this computer holds them"
+    )
+    create = _subparser(
+        actions, "create", "create a signing key on Cloudflare and keep it in the keyring"
+    )
+    create.add_argument(
+        "--show-private-key",
+        action="store_true",
+        help="also print the private key (base64 PEM, as Cloudflare sends it) once to stdout, "
+        "for use elsewhere; it cannot be fetched from Cloudflare again",
+    )
+    imported = _subparser(
+        actions, "import", "keep an existing signing key's private key in the keyring"
+    )
+    imported.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        default="-",
+        help="file with the key: Cloudflare's base64 pem or jwk, a PEM, a JWK, or the JSON "
+        "that key creation returned (default: - for stdin)",
+    )
+    imported.add_argument(
+        "--key-id", metavar="ID", help="the key's ID, when the material does not name it"
+    )
+    revoke = _subparser(
+        actions, "revoke", "delete a key on Cloudflare: every token signed with it stops working"
+    )
+    revoke.add_argument("key_id", metavar="KEY_ID")
+    revoke.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    forget = _subparser(
+        actions, "forget", "delete a key's private key from the keyring (it stays on Cloudflare)"
+    )
+    forget.add_argument("key_id", metavar="KEY_ID")
+    for action in (listing, create, imported, revoke, forget):
+        action.add_argument("--profile", metavar="NAME", help="profile (default: the current one)")
+    for action in (listing, create, revoke):
+        action.add_argument("--account", metavar="ID", help="account ID (overrides the profile's)")
+
+
+def _add_batch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = commands.add_parser(
+        "batch",
+        help="sign tokens for many videos locally, into a CSV file",
+        description=_BATCH_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_debug(sub, default=argparse.SUPPRESS)
+    sub.add_argument(
+        "--local", action="store_true", help="sign locally (required: batches never use the API)"
+    )
+    sub.add_argument(
+        "--key",
+        metavar="KEY_ID",
+        help="signing key to sign with (default: the profile's default key, else the only "
+        "key held)",
+    )
+    sub.add_argument("--profile", metavar="NAME", help="profile (default: the current one)")
+    sub.add_argument(
+        "--input", "-i", metavar="FILE", required=True, help="video IDs or CSV (- for stdin)"
+    )
+    sub.add_argument("--output", "-o", metavar="FILE", required=True, help="CSV file to write")
+    sub.add_argument(
+        "--exp",
+        metavar="WHEN",
+        help=f"expiry for rows without their own (default 1h): {_WHEN_HELP}",
+    )
+    sub.add_argument("--nbf", metavar="WHEN", help=f"not valid before: {_WHEN_HELP}")
+    sub.add_argument(
+        "--rule",
+        metavar="RULE",
+        action="append",
+        default=[],
+        dest="rules",
+        help="access rule for rows without their own rules; as for create",
+    )
+    sub.add_argument(
+        "--downloadable", action="store_true", default=None, help="allow the MP4 download URL"
+    )
+    sub.add_argument(
+        "--jobs", "-j", type=_jobs, metavar="N", help="worker processes (default: every core)"
+    )
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError("--jobs must be at least 1")
+    return jobs
 
 
 def _add_sandbox(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -152,34 +291,14 @@ def _port(text: str) -> int:
 
 
 def parse_rule(text: str, number: int) -> AccessRule:
-    """`"allow country US,MX"` -> an AccessRule with the API's type name.
-
-    Only the shape is checked here; what the values mean is `check_request`'s job, so a bad
-    country code gets the same message in the CLI as in the GUI. `number` is 1-based.
-    """
-    parts = text.split(maxsplit=2)
-    if len(parts) < 2:
+    """`"allow country US,MX"` -> an AccessRule; the grammar is the batch file's too."""
+    try:
+        return parse_rule_text(text)
+    except RuleSyntaxError as exc:
         raise UsageError(
-            f"--rule {number} ({text!r}) needs an action and a type.",
-            hint='Write it as one argument, e.g. --rule "allow country US,MX".',
-        )
-    action, type_name = parts[0].lower(), parts[1].lower()
-    if action not in {a.value for a in Action}:
-        raise UsageError(
-            f"--rule {number} action {parts[0]!r} is not allow or block.",
-            hint='A rule starts with its action, e.g. --rule "block ip 192.0.2.0/24".',
-        )
-    rule_type = RULE_TYPE_ALIASES.get(type_name)
-    if rule_type is None:
-        known = ", ".join(sorted(RULE_TYPE_ALIASES))
-        raise UsageError(f"--rule {number} type {parts[1]!r} is not one of: {known}.")
-    values_text = parts[2] if len(parts) > 2 else ""
-    if rule_type.values_key is None:
-        # parse_rule_values drops values for `any`; keep them so validation can say they are wrong.
-        values = [part for part in re.split(r"[,\s]+", values_text) if part]
-    else:
-        values = parse_rule_values(rule_type.value, values_text)
-    return normalize_rule(AccessRule(action=action, type=rule_type.value, values=tuple(values)))
+            f"--rule {number} ({text!r}) {exc}.",
+            hint='Write each rule as one argument, e.g. --rule "allow country US,MX".',
+        ) from None
 
 
 _TIME_OPTIONS = ("--exp", "--nbf")

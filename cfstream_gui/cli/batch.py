@@ -1,0 +1,174 @@
+"""`cfstream-token batch --local`: tokens for a whole file of videos, signed on every core.
+
+The engine is `core.batch` (the GUI uses it too); this module reads and writes the files, shows
+progress on stderr and reports every skipped row with its line number. Exit 0 when every row
+was signed, 2 when some were skipped (the others are written) or nothing could be done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from cfstream_gui.core.batch import (
+    BatchDefaults,
+    BatchInputError,
+    BatchResult,
+    BatchRow,
+    RowError,
+    parse_batch_input,
+    sign_batch,
+    write_results_csv,
+)
+
+from .context import Context
+from .create import build_request, check
+from .errors import EXIT_OK, EXIT_USAGE, UsageError
+from .keys import local_profile, signing_key_for
+
+# Skipped lines named in the summary; the rest are counted (each was reported already).
+_SUMMARY_LINES = 10
+
+
+def run_batch(args: argparse.Namespace, ctx: Context) -> int:
+    if not args.local:
+        raise UsageError(
+            "batch signs locally, so it needs --local: asking the API for each token would hit "
+            "its limit of 1,200 calls per 5 minutes after a few hundred videos.",
+            hint="Create or import a signing key with `cfstream-token keys create` (or `keys "
+            "import`), then run `cfstream-token batch --local ...`.",
+        )
+    now = datetime.now(UTC)
+    defaults = _defaults(args, now, ctx)
+    rows, errors = _read_rows(args.input)
+    profile = local_profile(ctx, args.profile)
+    key = signing_key_for(ctx, profile, args.key)
+    progress = _Progress(ctx.err)
+    results, sign_errors = sign_batch(
+        rows, key, defaults, now=now, jobs=args.jobs, progress=progress
+    )
+    progress.finish()
+    skipped = sorted(errors + sign_errors, key=lambda e: e.line)
+    for error in skipped:
+        ctx.note(f"skipped {error}")
+    code = profile.customer_code
+    if code is None and results:
+        ctx.note(
+            f"warning: profile {profile.name} has no customer code, so the URL columns are "
+            f"empty; set it with `cfstream-token profiles add {profile.name} --customer-code "
+            "CODE`."
+        )
+    _write(args.output, results, code, defaults, profile.delivery_base_url)
+    print(_summary(len(results), skipped, args.output), file=ctx.out)
+    return EXIT_OK if not skipped else EXIT_USAGE
+
+
+def _defaults(args: argparse.Namespace, now: datetime, ctx: Context) -> BatchDefaults:
+    """--exp, --nbf, --rule and --downloadable, checked once for the whole batch."""
+    template = build_request(_as_create_args(args), now)
+    # A stand-in video ID: only the batch-wide settings are being checked here.
+    check(replace(template, video_uid="0" * 32), None, now, ctx)
+    return BatchDefaults(
+        exp=template.exp,
+        nbf=template.nbf,
+        downloadable=template.downloadable,
+        rules=template.access_rules,
+    )
+
+
+def _as_create_args(args: argparse.Namespace) -> argparse.Namespace:
+    return argparse.Namespace(
+        video_uid="", exp=args.exp, nbf=args.nbf, downloadable=args.downloadable, rules=args.rules
+    )
+
+
+def _read_rows(source: str) -> tuple[list[BatchRow], list[RowError]]:
+    text = _read_input(source)
+    try:
+        rows, errors = parse_batch_input(text)
+    except BatchInputError as exc:
+        raise UsageError(f"{_name(source)}: {exc}") from None
+    if not rows and not errors:
+        raise UsageError(
+            f"{_name(source)} lists no video IDs.",
+            hint="Put one video ID per line, or use CSV with a “video” column.",
+        )
+    return rows, errors
+
+
+def _read_input(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"The input file {source} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise UsageError(f"The input file {source} cannot be read: {reason}.") from None
+
+
+def _name(source: str) -> str:
+    return "standard input" if source == "-" else f"The input file {source}"
+
+
+def _write(
+    target: str,
+    results: list[BatchResult],
+    code: str | None,
+    defaults: BatchDefaults,
+    delivery_base: str | None,
+) -> None:
+    try:
+        write_results_csv(
+            Path(target),
+            results,
+            customer_code=code,
+            downloadable=bool(defaults.downloadable),
+            delivery_base=delivery_base,
+        )
+    except OSError as exc:
+        raise UsageError(
+            f"The output file {target} cannot be written: {exc.strerror or exc}."
+        ) from None
+
+
+def _summary(written: int, skipped: list[RowError], output: str) -> str:
+    noun = "token" if written == 1 else "tokens"
+    text = f"{written:,} {noun} written to {output}"
+    if not skipped:
+        return text + "."
+    lines = ", ".join(str(e.line) for e in skipped[:_SUMMARY_LINES])
+    if len(skipped) > _SUMMARY_LINES:
+        lines += f" and {len(skipped) - _SUMMARY_LINES:,} more"
+    rows = "row" if len(skipped) == 1 else "rows"
+    label = "line" if len(skipped) == 1 else "lines"
+    return f"{text}, {len(skipped):,} {rows} skipped ({label} {lines})."
+
+
+class _Progress:
+    """A counter rewritten in place on a terminal; a line every ~5% in a log."""
+
+    def __init__(self, err: TextIO) -> None:
+        self._err = err
+        self._tty = err.isatty()
+        self._next_step = 0
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = done * 100 // total if total else 100
+        if self._tty:
+            print(f"\rsigned {done:,} of {total:,} ({percent}%)", end="", file=self._err)
+            self._err.flush()
+            self._shown = True
+        elif percent >= self._next_step:
+            print(f"signed {done:,} of {total:,} ({percent}%)", file=self._err)
+            self._next_step = percent - percent % 5 + 5
+
+    def finish(self) -> None:
+        if self._shown:
+            print(file=self._err)
