@@ -64,5 +64,9 @@ pytest: $(VENV)/.test-installed
 	  QT_QPA_PLATFORM=offscreen timeout -k 10 $(SUITE_TIMEOUT) $(PYTEST) $(PYTEST_ARGS); \
 	fi
 
+screenshots: $(VENV)/.test-installed ## render every window offscreen to docs/screenshots/*.png, against the sandbox
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots_keys.py
+
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,42 +1,129 @@
-"""Start the desktop app: the QApplication, the qasync event loop, and the main window."""
+"""Start the desktop app: the QApplication, the qasync event loop, and the main window.
+
+Everything the window needs is built here and passed in (profiles, secrets, API clients, the
+saved form, the clock); nothing below looks anything up globally.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import logging
+import os
 import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
 
+# isort: split
 import qasync  # after PySide6, so qasync binds to it rather than probing other Qt bindings
 
 from cfstream_gui import APP_ID, APP_NAME, __version__
+from cfstream_gui.core.api import StreamClient
+from cfstream_gui.core.form_state import FormStore
+from cfstream_gui.core.profiles import Profile, ProfileStore
+from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.sandbox import Sandbox
+from cfstream_gui.ui.crash_dialog import CrashHandler
+from cfstream_gui.ui.main_window import MainWindow
+
+SANDBOX_PROFILE = "sandbox"
+ICON = Path(__file__).resolve().parent / "resources" / f"{APP_ID}.svg"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="cfstream-gui", description="Cloudflare Stream signed-URL tokens")
-    parser.add_argument("--sandbox", action="store_true", help="use the built-in local sandbox, no account needed")
+    parser = argparse.ArgumentParser(
+        prog="cfstream-gui", description="Cloudflare Stream signed-URL tokens"
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="use the built-in local sandbox, no account needed",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser.parse_args(argv)
 
 
+def sandbox_profile(sandbox: Sandbox) -> Profile:
+    """The throwaway profile for --sandbox: never saved, its demo token kept in memory."""
+    return Profile(
+        name=SANDBOX_PROFILE,
+        account_id=sandbox.DEMO_ACCOUNT_ID,
+        customer_code=sandbox.DEMO_CUSTOMER_CODE,
+        api_base_url=sandbox.base_url,
+    )
+
+
+def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
+    extra: list[Profile] = []
+    tokens: dict[str, str] = {}
+    if sandbox is not None:
+        extra.append(sandbox_profile(sandbox))
+        tokens[SANDBOX_PROFILE] = sandbox.DEMO_API_TOKEN
+    return MainWindow(
+        profiles=ProfileStore(env=env),
+        secrets=SecretStore(env=env),
+        client_factory=lambda base_url: StreamClient(None, base_url=base_url, env=env),
+        form_store=FormStore(env=env),
+        clock=time.time,
+        extra_profiles=extra,
+        session_tokens=tokens,
+        prefer_profile=SANDBOX_PROFILE if sandbox is not None else None,
+        env=env,
+    )
+
+
+def _application(args_list: list[str]) -> QApplication:
+    existing = QApplication.instance()
+    app = (
+        existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *args_list])
+    )
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    if ICON.exists():
+        app.setWindowIcon(QIcon(str(ICON)))
+    return app
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the app and return its exit code. Reuses a QApplication that already exists."""
-    args_list = sys.argv[1:] if argv is None else argv
-    parse_args(args_list)
-    app = QApplication.instance() or QApplication([sys.argv[0], *args_list])
-    assert isinstance(app, QApplication)
-    app.setApplicationName(APP_NAME)
-    app.setDesktopFileName(APP_ID)
-    window = QMainWindow()
-    window.setObjectName("mainWindow")
-    window.setWindowTitle("cfstream-gui")
-    window.setCentralWidget(QLabel("The token form arrives with the main-window issue."))
-    window.show()
+    args_list = sys.argv[1:] if argv is None else list(argv)
+    args = parse_args(args_list)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app = _application(args_list)
+    sandbox = Sandbox().start() if args.sandbox else None
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    closed = asyncio.Event()
-    app.lastWindowClosed.connect(closed.set)
-    with loop:
-        loop.run_until_complete(closed.wait())
+    # We end the loop when the window has finished closing (its API clients closed), not when
+    # Qt sees the last window go.
+    quit_on_close = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)
+    crash = None
+    try:
+        window = build_window(sandbox, os.environ)
+        crash = CrashHandler(secrets=window.secrets_in_use, parent=lambda: window)
+        crash.install()
+        closed = loop.create_future()
+        window.closed.connect(lambda: closed.done() or closed.set_result(None))
+        window.show()
+        with loop:
+            loop.run_until_complete(closed)
+    finally:
+        if crash is not None:
+            crash.uninstall()
+        app.setQuitOnLastWindowClosed(quit_on_close)
+        asyncio.set_event_loop(None)
+        if sandbox is not None:
+            sandbox.stop()
+        # The loop and the window sit in reference cycles. Free them here, on the thread that
+        # owns their QObjects: the cyclic GC may otherwise run on a worker thread later, and a
+        # QObject deleted there leaves dangling Qt timers behind.
+        del loop
+        gc.collect()
     return 0

@@ -1,0 +1,169 @@
+"""The crash path: an unexpected exception becomes a dialog with the details and a Copy button,
+and a log entry in the user log dir. Known secrets are cut out of both first.
+
+Installed by `app.main` as `sys.excepthook`; qasync hands exceptions from async slots to the
+same hook, so a bug in a slot is reported the same way as one in a plain callback.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+import sys
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+
+import platformdirs
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cfstream_gui import APP_NAME, __version__
+from cfstream_gui.ui.style import monospace_font
+
+logger = logging.getLogger(__name__)
+
+LOG_FILE = "crash.log"
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
+SecretSource = Callable[[], Iterable[str]]
+
+# Whatever looks like a credential even when we were not told about it.
+_PATTERNS = (
+    (re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE), r"\1<hidden>"),
+    (
+        re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
+        "<private key hidden>",
+    ),
+)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        if secret and len(secret.strip()) >= 4:
+            text = text.replace(secret.strip(), "<hidden>")
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def crash_report(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> str:
+    lines = traceback.format_exception(exc_type, exc, tb)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    header = f"{APP_NAME} {__version__}, Python {sys.version.split()[0]}, {stamp}\n\n"
+    return header + "".join(lines)
+
+
+class CrashDialog(QDialog):
+    def __init__(self, details: str, log_path: Path | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("crashDialog")
+        self.setWindowTitle("cfstream-gui: something went wrong")
+        self.resize(720, 460)
+        where = f" The details were also written to {log_path}." if log_path else ""
+        self.summaryLabel = QLabel(
+            "An unexpected error happened. Your form is still there; you can carry on, or "
+            f"copy the details into a bug report.{where}"
+        )
+        self.summaryLabel.setObjectName("crashSummaryLabel")
+        self.summaryLabel.setWordWrap(True)
+        self.summaryLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.detailsEdit = QPlainTextEdit()
+        self.detailsEdit.setObjectName("crashDetailsEdit")
+        self.detailsEdit.setAccessibleName("Error details")
+        self.detailsEdit.setReadOnly(True)
+        self.detailsEdit.setFont(monospace_font())
+        self.detailsEdit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.copyButton = QPushButton("Copy details")
+        self.copyButton.setObjectName("crashCopyButton")
+        self.copyButton.setAccessibleName("Copy the error details")
+        self.copyButton.clicked.connect(self.copy_details)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.copyButton, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summaryLabel)
+        layout.addWidget(self.detailsEdit, 1)
+        layout.addWidget(buttons)
+        self.add_details(details)
+
+    def add_details(self, details: str) -> None:
+        """A second crash while the dialog is open is appended, not stacked as a new dialog."""
+        current = self.detailsEdit.toPlainText()
+        self.detailsEdit.setPlainText(f"{current}\n{'-' * 40}\n{details}" if current else details)
+
+    def details(self) -> str:
+        return self.detailsEdit.toPlainText()
+
+    def copy_details(self) -> None:
+        QGuiApplication.clipboard().setText(self.details())
+        self.copyButton.setText("Copied")
+
+
+class CrashHandler:
+    """The `sys.excepthook`. `secrets` is asked at crash time for the values to hide."""
+
+    def __init__(
+        self,
+        secrets: SecretSource = lambda: (),
+        log_dir: Path | None = None,
+        parent: Callable[[], QWidget | None] = lambda: None,
+    ) -> None:
+        self._secrets = secrets
+        self._log_dir = log_dir
+        self._parent = parent
+        self.dialog: CrashDialog | None = None
+        self._previous: ExceptHook | None = None
+
+    def install(self) -> None:
+        self._previous = sys.excepthook
+        sys.excepthook = self
+
+    def uninstall(self) -> None:
+        if sys.excepthook is self and self._previous is not None:
+            sys.excepthook = self._previous
+
+    def __call__(
+        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        try:
+            secrets = list(self._secrets())
+        except Exception:  # the hook must never raise: asking for secrets is best effort
+            secrets = []
+        details = redact(crash_report(exc_type, exc, tb), secrets)
+        logger.error("unexpected error:\n%s", details)
+        log_path = self._write_log(details)
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.add_details(details)
+            return
+        # Non-blocking: a nested exec() here would run inside the qasync loop's callback.
+        self.dialog = CrashDialog(details, log_path, self._parent())
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.dialog.open()
+
+    def _write_log(self, details: str) -> Path | None:
+        directory = self._log_dir or platformdirs.user_log_path(APP_NAME)
+        path = directory / LOG_FILE
+        try:
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(details.rstrip() + "\n\n")
+        except OSError as exc:
+            logger.warning("could not write %s: %s", path, exc)
+            return None
+        return path

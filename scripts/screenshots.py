@@ -1,0 +1,117 @@
+"""Render the main window offscreen against the sandbox and save the screenshots the docs use.
+
+    python scripts/screenshots.py [OUTPUT_DIR]      (default: docs/screenshots)
+
+Writes main-empty.png, main-rules.png, main-token.png and main-error.png. Nothing touches the
+user's config dir or keyring: the config dir is a temporary one, the keyring is the null
+backend, and the only token is the sandbox's obviously fake demo token (masked on screen).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+# isort: split
+import qasync  # after PySide6
+
+from cfstream_gui.app import build_window
+from cfstream_gui.core.models import AccessRule
+from cfstream_gui.sandbox import Fault, Sandbox
+from cfstream_gui.ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[1]
+SETTLE_SECONDS = 0.3  # long enough for layouts, the keyring probe and repaints
+
+
+async def settle() -> None:
+    await asyncio.sleep(SETTLE_SECONDS)
+    QApplication.processEvents()
+
+
+def save(window: MainWindow, out_dir: Path, name: str) -> Path:
+    path = out_dir / name
+    if not window.grab().save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return path
+
+
+def fill_rules(window: MainWindow, video: str) -> None:
+    """Three rules where the last leaves a gap the linter warns about (no final block)."""
+    window.form.videoIdEdit.setText(video)
+    window.form.expiry.set_value(int(time.time()) + 6 * 3600)
+    window.form.rulesEditor.set_rules(
+        [
+            AccessRule("allow", "ip.geoip.country", ("US", "CA")),
+            AccessRule("allow", "ip.src", ("198.51.100.0/24",)),
+            AccessRule("allow", "ip.geoip.country", ("DE",)),
+        ]
+    )
+
+
+async def shoot(window: MainWindow, sandbox: Sandbox, out_dir: Path) -> None:
+    video = sandbox.video_uids(signed=True)[0]
+    await settle()
+    save(window, out_dir, "main-empty.png")
+
+    fill_rules(window, video)
+    await settle()
+    save(window, out_dir, "main-rules.png")
+
+    await window.create_token()
+    await settle()
+    if not window.result.token():
+        raise SystemExit(f"the create failed: {window.banner.message()}")
+    save(window, out_dir, "main-token.png")
+
+    sandbox.inject_fault(Fault(status=429, headers={"Retry-After": "300"}))
+    await window.create_token()
+    await settle()
+    if "rate limit" not in window.banner.message():
+        raise SystemExit(f"expected the rate-limit banner, got: {window.banner.message()!r}")
+    save(window, out_dir, "main-error.png")
+
+
+async def close(window: MainWindow) -> None:
+    closed = asyncio.get_running_loop().create_future()
+    window.closed.connect(lambda: closed.done() or closed.set_result(None))
+    window.close()
+    await closed
+
+
+def isolate() -> None:
+    """Before the QApplication and the keyring are first used: no display needed, and neither
+    the user's config dir nor their keyring is touched."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    os.environ["CFSTREAM_CONFIG_DIR"] = tempfile.mkdtemp(prefix="cfstream-screenshots-")
+    for leaky in ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_BASE_URL"):
+        os.environ.pop(leaky, None)
+
+
+def main(argv: list[str]) -> int:
+    isolate()
+    out_dir = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(["screenshots"])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with Sandbox() as sandbox, loop:
+        window = build_window(sandbox, os.environ)
+        window.show()
+        try:
+            loop.run_until_complete(shoot(window, sandbox, out_dir))
+        finally:
+            loop.run_until_complete(close(window))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

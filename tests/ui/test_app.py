@@ -1,0 +1,117 @@
+"""Start-up and the crash path: `main()` runs the real window on a qasync loop and returns
+when it closes; an unexpected exception becomes a dialog with copyable, redacted details."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from cfstream_gui import APP_ID, APP_NAME, __version__, app
+from cfstream_gui.ui.crash_dialog import CrashHandler, redact
+from cfstream_gui.ui.main_window import MainWindow
+
+
+def _main_windows() -> list[MainWindow]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+
+
+def test_main_runs_the_sandbox_window_and_returns_when_it_closes(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, Any] = {}
+    hook_before = sys.excepthook
+
+    def inspect_then_close() -> None:
+        windows = [w for w in _main_windows() if w.isVisible()]
+        seen["count"] = len(windows)
+        if windows:
+            window = windows[0]
+            seen["profile"] = window.account.profile_name()
+            seen["store"] = window.account.tokenStoreLabel.text()
+            seen["hook"] = sys.excepthook
+            window.close()
+
+    QTimer.singleShot(300, inspect_then_close)
+    assert app.main(["--sandbox"]) == 0
+
+    assert seen["count"] == 1
+    assert seen["profile"] == "sandbox"
+    assert "this session only" in seen["store"]
+    assert isinstance(seen["hook"], CrashHandler)
+    assert sys.excepthook is hook_before  # put back on the way out
+    assert qapp.applicationName() == APP_NAME
+    assert qapp.desktopFileName() == APP_ID
+    assert qapp.quitOnLastWindowClosed()
+
+
+def test_version_from_the_command_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "cfstream_gui", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert __version__ in done.stdout
+
+
+def _raise_with_secret(secret: str) -> BaseException:
+    try:
+        raise RuntimeError(f"request failed with header Authorization: Bearer {secret}")
+    except RuntimeError as exc:
+        return exc
+
+
+def test_crash_dialog_shows_redacted_details_and_copies_them(qtbot: Any, tmp_path: Path) -> None:
+    secret = "Zx9-a-real-looking-api-token-0123456789"
+    handler = CrashHandler(secrets=lambda: [secret], log_dir=tmp_path)
+    error = _raise_with_secret(secret)
+    handler(type(error), error, error.__traceback__)
+
+    dialog = handler.dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible()
+    details = dialog.details()
+    assert "RuntimeError" in details and "_raise_with_secret" in details
+    assert secret not in details
+    dialog.copyButton.click()
+    assert QGuiApplication.clipboard().text() == details
+    log = (tmp_path / "crash.log").read_text(encoding="utf-8")
+    assert "RuntimeError" in log and secret not in log
+
+    # A second crash while the dialog is open is added to it, not a second dialog.
+    again = _raise_with_secret(secret)
+    handler(type(again), again, again.__traceback__)
+    assert handler.dialog is dialog
+    assert dialog.details().count("RuntimeError: request failed") == 2
+
+
+def test_crash_handler_installs_and_uninstalls() -> None:
+    before = sys.excepthook
+    handler = CrashHandler()
+    handler.install()
+    try:
+        assert sys.excepthook is handler
+    finally:
+        handler.uninstall()
+    assert sys.excepthook is before
+
+
+def test_redact_hides_known_secrets_bearer_values_and_private_keys() -> None:
+    text = (
+        "token=abcd-secret-1234 Authorization: Bearer xyz.abc.def "
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----"
+    )
+    out = redact(text, ["abcd-secret-1234", ""])
+    assert "abcd-secret-1234" not in out
+    assert "xyz.abc.def" not in out
+    assert "MIIB" not in out
