@@ -24,7 +24,7 @@ from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
 from cfstream_gui.core.api import StreamClient
-from cfstream_gui.core.key_inventory import KeyRow
+from cfstream_gui.core.key_inventory import KeyInventory, KeyRow
 from cfstream_gui.core.key_service import KeyNotHeldError, KeyNotSavedError, KeyService
 from cfstream_gui.core.profiles import Profile
 from cfstream_gui.core.signing_keys import KeyImportError, SigningKey
@@ -121,24 +121,25 @@ def _local_service(ctx: Context, profile: Profile) -> KeyService:
 
 def _list(args: argparse.Namespace, ctx: Context) -> int:
     target = resolve_target(ctx, args.profile, args.account)
-    rows = asyncio.run(_inventory(ctx, target))
-    if not rows:
-        print(
-            f"No signing keys for profile {target.profile.name}. Create one with "
-            "`cfstream-token keys create`.",
-            file=ctx.out,
-        )
-        return EXIT_OK
-    if not all(row.account_checked for row in rows):
+    inventory = asyncio.run(_inventory(ctx, target))
+    if not inventory.account_checked:
         ctx.note(
             "warning: Cloudflare could not be asked, so only the keys held here are listed "
             "and their state on the account is unknown."
         )
-    _print_table(rows, target.profile.default_key_id, ctx)
+    if not inventory.rows:
+        if inventory.account_checked:
+            print(
+                f"No signing keys for profile {target.profile.name}. Create one with "
+                "`cfstream-token keys create`.",
+                file=ctx.out,
+            )
+        return EXIT_OK
+    _print_table(list(inventory.rows), target.profile.default_key_id, ctx)
     return EXIT_OK
 
 
-async def _inventory(ctx: Context, target: Target) -> list[KeyRow]:
+async def _inventory(ctx: Context, target: Target) -> KeyInventory:
     service, client = _service(ctx, target)
     try:
         return await service.inventory()

@@ -344,6 +344,12 @@ class StreamClient:
             not_before=parse_time(result.get("not_before")),
         )
 
+    def prepare(self) -> None:
+        """Build the connection pool now rather than on the first request. It is plain
+        synchronous work (the first one loads the CA bundle), so a GUI can do it in a worker
+        thread and keep the first request from stalling the event loop."""
+        self._client()
+
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
             self._http = httpx.AsyncClient(

@@ -51,6 +51,16 @@ class KeyRow:
     account_checked: bool = True
 
 
+@dataclass(frozen=True)
+class KeyInventory:
+    """The merged list, and whether the account could be asked at all. Kept apart from the rows
+    because an empty list means two different things: "no keys anywhere" when the account was
+    checked, "nothing held here, the account's keys unknown" when it was not."""
+
+    rows: tuple[KeyRow, ...]
+    account_checked: bool
+
+
 def merge_keys(remote: Sequence[SigningKeyInfo] | None, local_ids: Sequence[str]) -> list[KeyRow]:
     """Every key known to either side, newest first, keys without a date last.
 

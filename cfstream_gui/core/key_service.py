@@ -21,7 +21,7 @@ from cfstream_gui.core.api import (
     SigningKeyMaterial,
     StreamClient,
 )
-from cfstream_gui.core.key_inventory import KeyRow, merge_keys
+from cfstream_gui.core.key_inventory import KeyInventory, merge_keys
 from cfstream_gui.core.secrets import SecretStore, SecretStoreError
 from cfstream_gui.core.signing_keys import (
     KeyImportError,
@@ -100,7 +100,7 @@ class KeyService:
             ) from None
         return key
 
-    async def inventory(self) -> list[KeyRow]:
+    async def inventory(self) -> KeyInventory:
         """Keys on the account and in the keyring, merged (see `key_inventory`).
 
         When Cloudflare cannot be reached or is busy, the held keys are still listed, marked as
@@ -109,8 +109,8 @@ class KeyService:
         try:
             remote = await self._client.list_signing_keys(self._account_id)
         except (NetworkError, RateLimited, ServerError):
-            return merge_keys(None, local_ids)
-        return merge_keys(remote, local_ids)
+            return KeyInventory(tuple(merge_keys(None, local_ids)), account_checked=False)
+        return KeyInventory(tuple(merge_keys(remote, local_ids)), account_checked=True)
 
     async def revoke(self, key_id: str) -> None:
         """Delete the key on the account (every token it signed stops playing), then forget it

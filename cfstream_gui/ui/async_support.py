@@ -95,9 +95,8 @@ class ClientPool:
 
     def _build(self, base_url: str | None) -> StreamClient:
         client = self._factory(base_url)
-        # Make the pooled httpx client now, in this worker thread: its SSL context is the slow
-        # part. StreamClient has no public hook for this yet, hence the private call.
-        client._client()
+        # Make the pooled httpx client now, in this worker thread: its SSL context is the slow part.
+        client.prepare()
         return client
 
     async def aclose(self) -> None:

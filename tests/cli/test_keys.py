@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cfstream_gui.core.secrets import SecretStore
-from cfstream_gui.sandbox import Sandbox
+from cfstream_gui.sandbox import Fault, Sandbox
 from tests.cli.conftest import Run
 from tests.support.memkeyring import MemoryKeyring
 
@@ -171,3 +171,12 @@ def test_sandbox_keys_never_reach_the_real_keyring(cli: Run, memory_keyring: Mem
     assert result.code == 0, result.err
     assert "memory" in result.err
     assert memory_keyring.store == {}
+
+
+def test_list_when_cloudflare_cannot_be_reached_says_so(sb: Sandbox, cli: Run, work: str) -> None:
+    sb.inject_fault(Fault(disconnect=True, times=None, path_contains="/stream/keys"))
+    result = cli("keys", "list")
+    assert result.code == 0, result.err
+    assert "could not be asked" in result.err
+    # Nothing held and the account unknown: that is not "no signing keys".
+    assert "No signing keys" not in result.out

@@ -3,6 +3,7 @@ takes against Cloudflare, with faults (429, 5xx, HTML pages, slow answers) scrip
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -289,3 +290,13 @@ async def test_a_closed_local_port_points_at_the_local_server_not_the_internet()
             await client.get_video(Sandbox.DEMO_ACCOUNT_ID, "ea95132c15732412d22c1476fa83f27a")
     assert "local server" in caught.value.hint
     assert "internet" not in caught.value.hint
+
+
+@pytest.mark.asyncio
+async def test_prepare_builds_the_pool_that_requests_then_reuse() -> None:
+    with Sandbox() as sb:
+        async with StreamClient(Sandbox.DEMO_API_TOKEN, base_url=sb.base_url) as client:
+            await asyncio.to_thread(client.prepare)  # what the GUI does, off the event loop
+            status = await client.verify_token(Sandbox.DEMO_ACCOUNT_ID)
+            assert status.status == "active"
+            assert len(sb.requests) == 1  # prepare itself sends nothing

@@ -138,7 +138,9 @@ async def test_inventory_merges_account_and_keyring(
     held = await keys.create()
     elsewhere = await api.create_signing_key(ACCOUNT)  # made by another machine
     keys.import_key(orphan_pem, ORPHAN_ID)  # never on this account
-    rows = {row.key_id: row for row in await keys.inventory()}
+    inventory = await keys.inventory()
+    assert inventory.account_checked
+    rows = {row.key_id: row for row in inventory.rows}
     assert rows[held.key_id].state is KeyState.HELD
     assert rows[elsewhere.id].state is KeyState.NOT_HELD
     assert rows[ORPHAN_ID] == KeyRow(ORPHAN_ID, None, KeyState.ORPHANED)
@@ -152,8 +154,19 @@ async def test_inventory_offline_lists_held_keys_unchecked(orphan_pem: str) -> N
     ) as offline:
         keys = service(offline)
         keys.import_key(orphan_pem, ORPHAN_ID)
-        rows = await keys.inventory()
-    assert rows == [KeyRow(ORPHAN_ID, None, KeyState.HELD, account_checked=False)]
+        inventory = await keys.inventory()
+    assert inventory.rows == (KeyRow(ORPHAN_ID, None, KeyState.HELD, account_checked=False),)
+    assert not inventory.account_checked
+
+
+@pytest.mark.asyncio
+async def test_inventory_offline_with_nothing_held_is_not_an_empty_account() -> None:
+    async with StreamClient(
+        "token", base_url="http://127.0.0.1:9/client/v4", env={}, max_retries=0
+    ) as offline:
+        inventory = await service(offline).inventory()
+    assert inventory.rows == ()
+    assert not inventory.account_checked
 
 
 @pytest.mark.asyncio
@@ -201,7 +214,7 @@ async def test_forget_only_removes_the_local_copy(api: StreamClient, running: Sa
     assert not keys.holds(key.key_id)
     assert key.key_id in await account_ids(api)
     assert plays(running, key)  # tokens already signed keep working
-    [row] = [row for row in await keys.inventory() if row.key_id == key.key_id]
+    [row] = [row for row in (await keys.inventory()).rows if row.key_id == key.key_id]
     assert row.state is KeyState.NOT_HELD
     with pytest.raises(KeyNotHeldError, match=key.key_id):
         keys.forget(key.key_id)
