@@ -1,0 +1,515 @@
+"""Batch signing: the GUI twin of `cfstream-token batch --local`.
+
+Pasted video IDs (or CSV with `video`, `exp`, `rules` columns) are signed here with a held key,
+by `core.batch.sign_batch` in a worker thread so the window stays live. The worker reports
+progress through a Qt signal (queued to the UI thread) and polls a `threading.Event` that the
+Cancel button sets. Every input line ends as a token or as a listed problem.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cfstream_gui.core.batch import (
+    OUTPUT_COLUMNS,
+    URL_COLUMNS,
+    BatchCancelled,
+    BatchDefaults,
+    BatchInputError,
+    BatchResult,
+    BatchRow,
+    RowError,
+    parse_batch_input,
+    sign_batch,
+    write_results_csv,
+)
+from cfstream_gui.core.key_service import KeyNotHeldError
+from cfstream_gui.core.models import TokenRequest
+from cfstream_gui.core.secrets import SecretStoreError
+from cfstream_gui.core.signing_keys import KeyImportError, SigningKey
+from cfstream_gui.core.timeparse import TimeParseError, describe, parse_when, to_epoch
+from cfstream_gui.core.urls import playback_urls
+from cfstream_gui.core.validation import Problem, Severity, check_request
+from cfstream_gui.ui.async_support import BackgroundTasks
+from cfstream_gui.ui.error_banner import ErrorBanner
+from cfstream_gui.ui.inline_message import FIELD_STYLE, InlineMessage, with_message
+from cfstream_gui.ui.result_panel import clock_text
+from cfstream_gui.ui.signing_keys_dialog import PaddedDelegate
+from cfstream_gui.ui.style import monospace_font
+
+DEFAULT_EXP = "1h"
+ROOT = QModelIndex()
+COLUMNS = ("Line", "Video", "Token", "Expires")
+PLACEHOLDER = (
+    "One video ID per line, for example\n"
+    "  5d5bc37ffcf54c9b82e996823bffbb81\n"
+    "or CSV with a header row: video,exp,rules\n"
+    "  5d5bc37ffcf54c9b82e996823bffbb81,2h,allow country US;block any"
+)
+NO_KEYS = "No signing key is held here; create or import one under Signing keys first."
+KeyLoader = Callable[[str], SigningKey]
+SavePathChooser = Callable[[QWidget], str | None]
+
+
+def choose_csv_path(parent: QWidget) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, "Save tokens", "tokens.csv", "CSV (*.csv)")
+    return path or None
+
+
+def results_csv_text(
+    results: Iterable[BatchResult], customer_code: str | None, delivery_base: str | None
+) -> str:
+    """The same columns `write_results_csv` writes, as text for the clipboard."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(OUTPUT_COLUMNS)
+    for result in results:
+        expires = datetime.fromtimestamp(result.expires, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        cells = [str(result.line), result.video_uid, result.token, expires]
+        if customer_code is None:
+            cells += [""] * len(URL_COLUMNS)
+        else:
+            urls = playback_urls(
+                customer_code, result.token, downloadable=False, delivery_base=delivery_base
+            )
+            cells += [urls.get(kind) or "" for kind in URL_COLUMNS]
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+def problems_text(errors: Sequence[RowError]) -> str:
+    return "\n".join(f"Line {error.line}: {error.message}" for error in errors)
+
+
+class ResultsModel(QAbstractTableModel):
+    def __init__(self, clock: Callable[[], float], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self._results: list[BatchResult] = []
+
+    def set_results(self, results: list[BatchResult]) -> None:
+        self.beginResetModel()
+        self._results = list(results)
+        self.endResetModel()
+
+    def results(self) -> list[BatchResult]:
+        return list(self._results)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._results)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        result, column = self._results[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            values = (result.line, result.video_uid, result.token)
+            if column < 3:
+                return values[column]
+            return clock_text(result.expires, int(self._clock()))
+        if role == Qt.ItemDataRole.FontRole and column in (1, 2):
+            return monospace_font()
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class BatchDialog(QDialog):
+    """`key_ids` are the held keys offered; `load_key` (run in a worker thread) turns the chosen
+    one into a SigningKey. `customer_code` fills the URL columns of the CSV."""
+
+    # (rows done, rows in total), emitted from the worker thread.
+    progressed = Signal(int, int)
+
+    def __init__(
+        self,
+        key_ids: Sequence[str],
+        load_key: KeyLoader,
+        *,
+        customer_code: str | None,
+        delivery_base: str | None = None,
+        default_key_id: str | None = None,
+        clock: Callable[[], float] = time.time,
+        jobs: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("batchDialog")
+        self.setWindowTitle("Sign many tokens")
+        self.setStyleSheet(FIELD_STYLE)
+        self.resize(900, 760)
+        self._load_key = load_key
+        self._customer_code = customer_code
+        self._delivery_base = delivery_base
+        self._clock = clock
+        self._jobs = jobs
+        self._stop = threading.Event()
+        self._tasks = BackgroundTasks()
+        self._running = False
+        # Overridable so tests need no native file dialog.
+        self.choose_save_path: SavePathChooser = choose_csv_path
+        self._build(key_ids, default_key_id)
+        self.progressed.connect(self._on_progress)
+        self._check_exp()
+        self._update_buttons()
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build(self, key_ids: Sequence[str], default_key_id: str | None) -> None:
+        self.banner = ErrorBanner()
+        intro = QLabel(
+            "Sign tokens for many videos at once, here on this computer, with a signing key "
+            "held in your keyring. No request is sent to Cloudflare."
+        )
+        intro.setWordWrap(True)
+        self.inputEdit = QPlainTextEdit()
+        self.inputEdit.setObjectName("batchInputEdit")
+        self.inputEdit.setAccessibleName("Videos to sign")
+        self.inputEdit.setPlaceholderText(PLACEHOLDER)
+        self.inputEdit.setFont(monospace_font())
+        self.inputEdit.setTabChangesFocus(True)
+        self.inputEdit.textChanged.connect(self._update_buttons)
+
+        self.keyCombo = QComboBox()
+        self.keyCombo.setObjectName("batchKeyCombo")
+        self.keyCombo.setAccessibleName("Signing key")
+        self.keyCombo.setFont(monospace_font())
+        for key_id in key_ids:
+            self.keyCombo.addItem(key_id, key_id)
+        if default_key_id is not None and default_key_id in key_ids:
+            self.keyCombo.setCurrentIndex(list(key_ids).index(default_key_id))
+        self.keyCombo.setEnabled(bool(key_ids))
+        self.keyMessage = InlineMessage("batchKeyMessage", "Signing key problem")
+        if not key_ids:
+            self.keyCombo.addItem("No key held here")
+            self.keyMessage.setText(NO_KEYS)
+            self.keyMessage.show()
+
+        self.expEdit = QLineEdit(DEFAULT_EXP)
+        self.expEdit.setObjectName("batchExpEdit")
+        self.expEdit.setAccessibleName("Expires")
+        self.expEdit.setPlaceholderText("30m, 2h, 1d, or a date and time with a zone")
+        self.expEdit.textChanged.connect(self._check_exp)
+        self.expMessage = InlineMessage("batchExpMessage", "Expiry")
+
+        form = QFormLayout()
+        form.addRow(self._buddy("Signing &key:", self.keyCombo), self._with(self.keyCombo))
+        form.addRow(self._buddy("&Expires in:", self.expEdit), self._with_exp())
+
+        self.startButton = self._button("batchStartButton", "Sign tokens", self._on_start)
+        self.cancelButton = self._button("batchCancelButton", "Cancel", self.cancel)
+        self.progressBar = QProgressBar()
+        self.progressBar.setObjectName("batchProgress")
+        self.progressBar.setAccessibleName("Signing progress")
+        self.progressBar.setFormat("%v of %m")
+        self.progressBar.setRange(0, 1)
+        self.progressBar.setValue(0)
+        self.progressBar.hide()  # an empty bar before anything ran looks like a text field
+        run_row = QHBoxLayout()
+        run_row.addWidget(self.startButton)
+        run_row.addWidget(self.cancelButton)
+        run_row.addWidget(self.progressBar, 1)
+        run_row.addStretch(0)  # keeps the buttons left while the bar is hidden
+
+        self.results = ResultsModel(self._clock, self)
+        self.resultsTable = QTableView()
+        self.resultsTable.setObjectName("batchResultsTable")
+        self.resultsTable.setAccessibleName("Signed tokens")
+        self.resultsTable.setModel(self.results)
+        self.resultsTable.setItemDelegate(PaddedDelegate(self.resultsTable))
+        self.resultsTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.resultsTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.resultsTable.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.resultsTable.setWordWrap(False)
+        self.resultsTable.verticalHeader().hide()
+        # Compact rows: a batch is scanned, not read cell by cell.
+        row_height = self.resultsTable.fontMetrics().height() + 8
+        self.resultsTable.verticalHeader().setDefaultSectionSize(row_height)
+        header = self.resultsTable.horizontalHeader()
+        for column in (0, 1, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+        self.problemsLabel = QLabel()
+        self.problemsLabel.setObjectName("batchProblemsLabel")
+        self.problemsLabel.setAccessibleName("Lines with problems")
+        self.problemsLabel.setTextFormat(Qt.TextFormat.PlainText)  # lines quote the input
+        self.problemsLabel.setWordWrap(True)
+        self.problemsLabel.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.problemsLabel.setContentsMargins(6, 4, 6, 4)
+        self.problemsLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problemsScroll = QScrollArea()
+        self.problemsScroll.setWidget(self.problemsLabel)
+        self.problemsScroll.setWidgetResizable(True)
+        self.problemsScroll.setMaximumHeight(110)
+        self.problemsScroll.hide()
+
+        self.statusLabel = QLabel()
+        self.statusLabel.setObjectName("batchStatusLabel")
+        self.statusLabel.setAccessibleName("Batch status")
+        self.saveButton = self._button("batchSaveButton", "Save CSV…", self._on_save)
+        self.copyButton = self._button("batchCopyButton", "Copy as CSV", self._on_copy)
+        self.closeButton = self._button("batchCloseButton", "Close", self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.statusLabel, 1)
+        for button in (self.saveButton, self.copyButton, self.closeButton):
+            bottom.addWidget(button)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(self.banner)
+        layout.addWidget(intro)
+        layout.addWidget(self._buddy("&Videos (IDs or CSV):", self.inputEdit))
+        layout.addWidget(self.inputEdit, 2)
+        layout.addLayout(form)
+        layout.addLayout(run_row)
+        layout.addWidget(self.resultsTable, 3)
+        layout.addWidget(self.problemsScroll)
+        layout.addLayout(bottom)
+
+    def _with(self, combo: QComboBox) -> QWidget:
+        return with_message(combo, self.keyMessage)
+
+    def _with_exp(self) -> QWidget:
+        return with_message(self.expEdit, self.expMessage)
+
+    @staticmethod
+    def _buddy(text: str, widget: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(widget)
+        return label
+
+    @staticmethod
+    def _button(name: str, text: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(text.rstrip("…"))
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda: slot())
+        return button
+
+    # -- public API -------------------------------------------------------------------------
+
+    def is_busy(self) -> bool:
+        return self._running
+
+    async def wait_idle(self) -> None:
+        await self._tasks.wait()
+
+    def cancel(self) -> None:
+        """Stop the running batch after the chunk being signed; nothing of it is kept."""
+        if self._running:
+            self._stop.set()
+            self.cancelButton.setEnabled(False)
+            self.statusLabel.setText("Cancelling…")
+
+    def done(self, result: int) -> None:
+        self._stop.set()  # closing means stop: the worker ends after its current chunk
+        super().done(result)
+
+    # -- expiry -----------------------------------------------------------------------------
+
+    def _check_exp(self) -> int | None:
+        """The expiry as epoch seconds from now, or None (and the field marked) if unusable."""
+        now = datetime.fromtimestamp(self._clock(), UTC)
+        problem: Problem | None
+        try:
+            moment = parse_when(self.expEdit.text(), now=now)
+        except TimeParseError as exc:
+            problem = Problem("expiry", str(exc), Severity.ERROR)
+        else:
+            request = TokenRequest(video_uid="0" * 32, exp=to_epoch(moment))
+            problems = check_request(request, now=to_epoch(now))
+            problem = next((p for p in problems if p.severity is Severity.ERROR), None)
+            if problem is None:
+                self.expMessage.show_problem(self.expEdit, None)
+                self.expMessage.setText(
+                    f"Until {describe(moment)}, counted from when signing starts"
+                )
+                self.expMessage.setStyleSheet("")
+                self.expMessage.show()
+                self._update_buttons()
+                return request.exp
+        self.expMessage.show_problem(self.expEdit, problem)
+        self._update_buttons()
+        return None
+
+    # -- running ----------------------------------------------------------------------------
+
+    def _on_start(self) -> None:
+        if self._running:
+            return
+        self.banner.clear()
+        try:
+            rows, errors = parse_batch_input(self.inputEdit.toPlainText())
+        except BatchInputError as exc:
+            self.banner.show_error(str(exc))
+            return
+        exp = self._check_exp()
+        key_id = self.keyCombo.currentData()
+        if exp is None or not isinstance(key_id, str):
+            return
+        if not rows and not errors:
+            self.banner.show_error("There are no video IDs to sign.", PLACEHOLDER.split("\n")[0])
+            return
+        now = datetime.fromtimestamp(self._clock(), UTC)
+        self._stop.clear()
+        self._set_running(True, len(rows))
+        self.results.set_results([])
+        self._show_problems([])
+        work = self._run(rows, errors, key_id, BatchDefaults(exp=exp), now)
+        self._tasks.spawn(work, "sign batch")
+
+    async def _run(
+        self,
+        rows: list[BatchRow],
+        parse_errors: list[RowError],
+        key_id: str,
+        defaults: BatchDefaults,
+        now: datetime,
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            key = await loop.run_in_executor(None, self._load_key, key_id)
+            sign = partial(
+                sign_batch,
+                rows,
+                key,
+                defaults,
+                now=now,
+                jobs=self._jobs,
+                progress=self.progressed.emit,
+                should_stop=self._stop.is_set,
+            )
+            results, errors = await loop.run_in_executor(None, sign)
+        except BatchCancelled:
+            self._finish("Cancelled: no tokens were kept.")
+        except (KeyNotHeldError, KeyImportError, SecretStoreError) as exc:
+            self._finish("")
+            if shiboken6.isValid(self):
+                self.banner.show_error(str(exc))
+        else:
+            problems = sorted(parse_errors + errors, key=lambda e: e.line)
+            self._finish(_outcome(len(results), len(problems)), results, problems)
+
+    def _finish(
+        self,
+        status: str,
+        results: list[BatchResult] | None = None,
+        problems: Sequence[RowError] = (),
+    ) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._set_running(False)
+        self.statusLabel.setText(status)
+        if results is not None:
+            self.results.set_results(results)
+            self.progressBar.setValue(self.progressBar.maximum())
+        self._show_problems(list(problems))
+        self._update_buttons()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self._running:
+            self.progressBar.setRange(0, max(total, 1))
+            self.progressBar.setValue(done)
+
+    def _set_running(self, running: bool, total: int = 0) -> None:
+        self._running = running
+        if running:
+            self.progressBar.show()
+            self.progressBar.setRange(0, max(total, 1))
+            self.progressBar.setValue(0)
+            self.statusLabel.setText(f"Signing {total:,} {'token' if total == 1 else 'tokens'}…")
+        self._update_buttons()
+
+    def _show_problems(self, problems: list[RowError]) -> None:
+        self.problemsLabel.setText(problems_text(problems))
+        self.problemsScroll.setVisible(bool(problems))
+
+    def _update_buttons(self) -> None:
+        running = self._running
+        ready = bool(self.inputEdit.toPlainText().strip()) and self.keyCombo.isEnabled()
+        exp_ok = self.expEdit.property("invalid") in (None, "")
+        self.startButton.setEnabled(not running and ready and exp_ok)
+        self.cancelButton.setEnabled(running and not self._stop.is_set())
+        has_results = not running and bool(self.results.results())
+        self.saveButton.setEnabled(has_results)
+        self.copyButton.setEnabled(has_results)
+        self.inputEdit.setReadOnly(running)
+
+    # -- output -----------------------------------------------------------------------------
+
+    def _on_save(self) -> None:
+        chosen = self.choose_save_path(self)
+        if not chosen:
+            return
+        path = Path(chosen)
+        results = self.results.results()
+        try:
+            write_results_csv(
+                path,
+                results,
+                customer_code=self._customer_code,
+                downloadable=False,
+                delivery_base=self._delivery_base,
+            )
+        except OSError as exc:
+            self.banner.show_error(f"{path} cannot be written: {exc.strerror or exc}.")
+            return
+        note = f"Saved {len(results):,} tokens to {path.name}."
+        if self._customer_code is None:
+            note += " Its URL columns are empty: the profile has no customer code."
+        self.banner.show_notice(note)
+
+    def _on_copy(self) -> None:
+        text = results_csv_text(self.results.results(), self._customer_code, self._delivery_base)
+        QGuiApplication.clipboard().setText(text)
+        self.statusLabel.setText(f"Copied {len(self.results.results()):,} tokens as CSV.")
+
+
+def _outcome(signed: int, skipped: int) -> str:
+    text = f"Signed {signed:,} {'token' if signed == 1 else 'tokens'}"
+    if skipped:
+        text += f"; {skipped:,} {'line' if skipped == 1 else 'lines'} skipped (listed below)"
+    return text + "."

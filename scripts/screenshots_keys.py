@@ -1,0 +1,159 @@
+"""Render the signing-key and batch dialogs to docs/screenshots/keys-*.png and batch-*.png.
+
+Runs against a throwaway sandbox with an in-memory keyring, so it never touches a real account
+or the user's keyring. Offscreen by default:
+
+    .venv/bin/python scripts/screenshots_keys.py [--out-dir docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from jwt.algorithms import RSAAlgorithm
+from PySide6.QtWidgets import QApplication, QWidget
+
+# isort: split
+import qasync  # after PySide6
+
+from cfstream_gui.cli.keys import RunKeyring
+from cfstream_gui.core.api import StreamClient
+from cfstream_gui.core.key_service import KeyService
+from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.sandbox import Sandbox
+from cfstream_gui.ui.batch_dialog import BatchDialog
+from cfstream_gui.ui.key_import_dialog import KeyImportDialog, UnsavedKeyDialog
+from cfstream_gui.ui.signing_keys_dialog import SigningKeysDialog, confirmation_box
+
+PROFILE = "sandbox"
+NOW = 1_790_000_000.0
+
+
+async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise TimeoutError("the dialog did not settle")
+
+
+async def shoot(widget: QWidget, path: Path) -> None:
+    widget.show()
+    await asyncio.sleep(0.1)  # let layouts and style sheets settle
+    widget.grab().save(str(path))
+    print(path)
+
+
+def local_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+async def keys_shots(sandbox: Sandbox, out: Path) -> KeyService:
+    client = StreamClient(sandbox.DEMO_API_TOKEN, base_url=sandbox.base_url, env={})
+    service = KeyService(
+        client, SecretStore(RunKeyring(), env={}), PROFILE, sandbox.DEMO_ACCOUNT_ID
+    )
+    await client.create_signing_key(sandbox.DEMO_ACCOUNT_ID)  # on the account, not held
+    await service.create()
+    service.import_key(local_pem(rsa.generate_private_key(65537, 2048)), "ab" * 16)  # orphan
+
+    dialog = SigningKeysDialog(service)
+    dialog.show()
+    await until(lambda: not dialog.is_busy())
+    dialog.createButton.click()
+    await until(lambda: not dialog.is_busy())
+    await shoot(dialog, out / "keys-list.png")
+
+    row = dialog.model.rows()[1]
+    box, _ = confirmation_box(
+        dialog,
+        "Revoke signing key",
+        f"Revoke signing key {row.key_id}?",
+        f"Every token signed with key {row.key_id} stops working, at once and for good. "
+        "This cannot be undone.",
+        "Revoke key",
+    )
+    await shoot(box, out / "keys-revoke-confirm.png")
+    box.close()
+
+    importer = KeyImportDialog(dialog)
+    await shoot(importer, out / "keys-import-empty.png")
+    jwk = json.loads(RSAAlgorithm.to_jwk(rsa.generate_private_key(65537, 2048)))
+    jwk["kid"] = uuid.uuid4().hex
+    importer.materialEdit.setPlainText(base64.b64encode(json.dumps(jwk).encode()).decode())
+    await shoot(importer, out / "keys-import-jwk.png")
+    importer.materialEdit.setPlainText(local_pem(rsa.generate_private_key(65537, 2048)))
+    await shoot(importer, out / "keys-import-needs-id.png")
+    importer.materialEdit.setPlainText(local_pem(ec.generate_private_key(ec.SECP256R1())))
+    await shoot(importer, out / "keys-import-ec.png")
+    importer.reject()
+
+    unsaved = UnsavedKeyDialog(
+        uuid.uuid4().hex,
+        local_pem(rsa.generate_private_key(65537, 2048)),
+        "The keyring could not save the key: the collection is locked.",
+        dialog,
+    )
+    await shoot(unsaved, out / "keys-unsaved.png")
+    unsaved.copied = True
+    unsaved.reject()
+    dialog.close()
+    await dialog.wait_idle()
+    await client.aclose()
+    return service
+
+
+async def batch_shots(service: KeyService, out: Path) -> None:
+    held = [row.key_id for row in await service.inventory() if row.state.can_sign]
+    dialog = BatchDialog(
+        held, service.load, customer_code=Sandbox.DEMO_CUSTOMER_CODE, clock=lambda: NOW
+    )
+    await shoot(dialog, out / "batch-empty.png")
+    ids = [uuid.uuid4().hex for _ in range(50)]
+    lines = [*ids[:2], "not-a-video", *ids[2:40], "12345", *ids[40:]]
+    dialog.inputEdit.setPlainText("\n".join(lines))
+    dialog.startButton.click()
+    await until(lambda: not dialog.is_busy())
+    await shoot(dialog, out / "batch-done.png")
+    dialog.close()
+    await dialog.wait_idle()
+
+    none = BatchDialog([], service.load, customer_code=None, clock=lambda: NOW)
+    none.expEdit.setText("30h")
+    await shoot(none, out / "batch-no-key.png")
+    none.close()
+
+
+async def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with Sandbox() as sandbox:
+        service = await keys_shots(sandbox, out)
+        await batch_shots(service, out)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out-dir", type=Path, default=Path("docs/screenshots"))
+    args = parser.parse_args()
+    app = QApplication(sys.argv)
+    app.setQuitOnLastWindowClosed(False)  # each dialog is closed after its shot
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        loop.run_until_complete(main(args.out_dir))
