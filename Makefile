@@ -68,5 +68,8 @@ screenshots: $(VENV)/.test-installed ## render every window offscreen to docs/sc
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots_keys.py
 
+bench: $(VENV)/.test-installed ## benchmarks, as ratios against a baseline in the same run
+	$(PY) scripts/bench.py
+
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
