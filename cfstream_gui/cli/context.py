@@ -108,5 +108,7 @@ def _sandbox_target(
         account_id=account or sb.DEMO_ACCOUNT_ID,
         customer_code=sb.DEMO_CUSTOMER_CODE,
         api_base_url=sb.base_url,
+        # No delivery_base_url: this sandbox stops when the command ends, so links to it would
+        # be dead on arrival. Links on Cloudflare's customer host show what real output is like.
     )
     return Target(profile=profile, saved=False, api_token=sb.DEMO_API_TOKEN, base_url=sb.base_url)

@@ -56,12 +56,13 @@ def print_banner(sb: Sandbox, out: TextIO) -> None:
     example = next((v for v in ready if v.get("requireSignedURLs")), (ready or videos)[0])["uid"]
     lines = [
         f"Sandbox Stream API running at {sb.base_url}",
+        f"  playback links {sb.delivery_base}/<token>/watch",
         f"  account ID     {sb.DEMO_ACCOUNT_ID}",
         f"  API token      {sb.DEMO_API_TOKEN}",
         f"  customer code  {sb.DEMO_CUSTOMER_CODE}",
         "  videos:",
     ]
-    lines += [f"    {v['uid']}  {_describe_video(v)}" for v in videos]
+    lines += [f"    {v['uid']}  {_describe_video(v, sb)}" for v in videos]
     env = (
         f"CLOUDFLARE_BASE_URL={shlex.quote(sb.base_url)} "
         f"CLOUDFLARE_API_TOKEN={shlex.quote(sb.DEMO_API_TOKEN)}"
@@ -76,11 +77,13 @@ def print_banner(sb: Sandbox, out: TextIO) -> None:
     print("\n".join(lines), file=out)
 
 
-def _describe_video(video: dict[str, Any]) -> str:
+def _describe_video(video: dict[str, Any], sb: Sandbox) -> str:
     name = str(video.get("meta", {}).get("name") or "")
     notes = []
     if video.get("requireSignedURLs"):
         notes.append("signed URLs required")
+    if sb.downloads_enabled(str(video["uid"])):
+        notes.append("downloads enabled")
     if not video.get("readyToStream"):
         notes.append("still encoding")
     return f"{name} ({', '.join(notes)})" if notes else name

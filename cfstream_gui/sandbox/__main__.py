@@ -14,6 +14,7 @@ def describe(sandbox: Sandbox) -> str:
     """What a first-time user needs to point the app or the CLI at a running sandbox."""
     lines = [
         f"Sandbox Stream API at {sandbox.base_url}",
+        f"  playback links  {sandbox.delivery_base}/<token or video ID>/watch",
         f"  account ID      {Sandbox.DEMO_ACCOUNT_ID}",
         f"  API token       {Sandbox.DEMO_API_TOKEN}   (demo only, not a Cloudflare token)",
         f"  expired token   {Sandbox.DEMO_EXPIRED_API_TOKEN}",

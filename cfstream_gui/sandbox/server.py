@@ -14,9 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from cfstream_gui.sandbox.delivery import Delivered, Delivery
 from cfstream_gui.sandbox.envelope import ApiFailure, default_error, failure, success
 from cfstream_gui.sandbox.faults import Fault, FaultBook, RecordedRequest, RequestLog
-from cfstream_gui.sandbox.routes import Router, parse_json
+from cfstream_gui.sandbox.routes import PREFIX, Router, parse_json
 
 RATE_QUOTA = 1200
 RATE_WINDOW_SECONDS = 300
@@ -55,6 +56,7 @@ class SandboxServer(ThreadingHTTPServer):
         self,
         address: tuple[str, int],
         router: Router,
+        delivery: Delivery,
         faults: FaultBook,
         log: RequestLog,
         rate: RateWindow,
@@ -62,6 +64,7 @@ class SandboxServer(ThreadingHTTPServer):
     ) -> None:
         super().__init__(address, SandboxHandler)
         self.router = router
+        self.delivery = delivery
         self.faults = faults
         self.log = log
         self.rate = rate
@@ -144,6 +147,13 @@ class SandboxHandler(BaseHTTPRequestHandler):
         fault = self.server.faults.take(self.command, parts.path)
         if fault is not None and self._apply_fault(fault):
             return
+        if not parts.path.startswith(PREFIX + "/"):
+            delivered = self.server.delivery.serve(
+                self.command, parts.path, query, headers, self.client_address[0]
+            )
+            if delivered is not None:
+                self._send_delivered(delivered)
+                return
         try:
             reply = self.server.router.dispatch(self.command, parts.path, query, headers, body)
             self._send_json(reply.status, success(reply))
@@ -188,6 +198,15 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def _send_json(self, status: int, body: dict[str, Any]) -> None:
         payload, content_type = self._encode(body)
         self._send(status, payload, {"Content-Type": content_type})
+
+    def _send_delivered(self, delivered: Delivered) -> None:
+        """Playback answers come from the edge, not the API: no rate-limit headers."""
+        self.send_response(delivered.status)
+        for name, value in delivered.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(delivered.body)))
+        self.end_headers()
+        self.wfile.write(delivered.body)
 
     def _send(
         self, status: int, payload: bytes, headers: dict[str, str], *, exhausted: bool = False

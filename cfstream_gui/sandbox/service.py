@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any
 
 from cfstream_gui.sandbox import state
+from cfstream_gui.sandbox.delivery import Delivery
 from cfstream_gui.sandbox.faults import Fault, FaultBook, RecordedRequest, RequestLog
 from cfstream_gui.sandbox.keys import cloudflare_key
 from cfstream_gui.sandbox.routes import PREFIX, Router
@@ -47,8 +48,15 @@ class Sandbox:
         if self._server is not None:
             raise RuntimeError("The sandbox is already running.")
         router = Router(self._account, self._clock)
+        delivery = Delivery(self._account, self._clock)
         server = SandboxServer(
-            self._address, router, self._faults, self._log, self._rate, lambda: self._latency
+            self._address,
+            router,
+            delivery,
+            self._faults,
+            self._log,
+            self._rate,
+            lambda: self._latency,
         )
         self._server = server
         self._thread = threading.Thread(
@@ -84,13 +92,20 @@ class Sandbox:
 
     @property
     def base_url(self) -> str:
+        """The API root, `http://127.0.0.1:PORT/client/v4`."""
+        return self.delivery_base + PREFIX
+
+    @property
+    def delivery_base(self) -> str:
+        """Where playback links point instead of `customer-<CODE>.cloudflarestream.com`:
+        `http://127.0.0.1:PORT/<token>/watch` and the rest are served by this sandbox."""
         if self._server is None:
             raise RuntimeError("The sandbox is not running; call start() first.")
         host, port = self._server.server_address[:2]
         host_text = host if isinstance(host, str) else host.decode()
         if ":" in host_text:
             host_text = f"[{host_text}]"
-        return f"http://{host_text}:{port}{PREFIX}"
+        return f"http://{host_text}:{port}"
 
     # -- the demo account -----------------------------------------------------------------
 
@@ -105,6 +120,10 @@ class Sandbox:
             for video in self._account.videos()
             if signed is None or video["requireSignedURLs"] is signed
         ]
+
+    def downloads_enabled(self, video_uid: str) -> bool:
+        """Whether the video's MP4 download is on (a token also needs downloadable)."""
+        return self._account.downloads_enabled(video_uid)
 
     @property
     def cloudflare_key_id(self) -> str:

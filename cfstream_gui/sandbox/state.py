@@ -42,6 +42,11 @@ _READY_VIDEOS: tuple[tuple[str, str, bool, float, str], ...] = (
     ("a7e4c2b9d1f04e3a8b6c5d4e3f2a1b0c", "Training: advanced signing", True, 1299.0, "2025-08-14"),
 )
 _ENCODING_VIDEO = ("0e1d2c3b4a5948372615f4e3d2c1b0a9", "Quarterly review (uploading)", "2025-07-15")
+# Videos whose MP4 download is enabled. Cloudflare keeps this behind its own `/downloads`
+# endpoint, not in the video object, so it is not part of the JSON the API returns.
+DOWNLOADS_ENABLED = frozenset(
+    {"ea95132c15732412d22c1476fa83f27a", "1c0ffee0d15c0bad5eedf00dcafe4b1d"}
+)
 
 
 def rfc3339(moment: float) -> str:
@@ -139,6 +144,9 @@ class Account:
         self._lock = threading.Lock()
         self._videos = demo_videos()
         self._keys: dict[str, SigningKey] = {}
+
+    def downloads_enabled(self, uid: str) -> bool:
+        return uid in DOWNLOADS_ENABLED
 
     def videos(self) -> list[dict[str, Any]]:
         with self._lock:
