@@ -22,6 +22,7 @@ from cfstream_gui.core.api import (
     StreamClient,
 )
 from cfstream_gui.core.key_inventory import KeyInventory, merge_keys
+from cfstream_gui.core.profiles import ProfileError
 from cfstream_gui.core.secrets import SecretStore, SecretStoreError
 from cfstream_gui.core.signing_keys import (
     KeyImportError,
@@ -76,7 +77,7 @@ class KeyService:
 
     async def create(self) -> SigningKey:
         """A new key on the account, stored in the keyring before anything else happens."""
-        material = await self._client.create_signing_key(self._account_id)
+        material = await self._client.create_signing_key(self._account())
         try:
             key = key_from_material(material)
         except KeyImportError as exc:
@@ -107,7 +108,7 @@ class KeyService:
         unchecked; errors the user must fix (credentials, account ID) are raised."""
         local_ids = await asyncio.to_thread(self._secrets.list_signing_key_ids, self._profile)
         try:
-            remote = await self._client.list_signing_keys(self._account_id)
+            remote = await self._client.list_signing_keys(self._account())
         except (NetworkError, RateLimited, ServerError):
             return KeyInventory(tuple(merge_keys(None, local_ids)), account_checked=False)
         return KeyInventory(tuple(merge_keys(remote, local_ids)), account_checked=True)
@@ -117,11 +118,30 @@ class KeyService:
         here. A key already gone from the account is only forgotten, if it is held."""
         key_id = _normal_id(key_id)
         try:
-            await self._client.revoke_signing_key(self._account_id, key_id)
+            await self._client.revoke_signing_key(self._account(), key_id)
         except NotFound:
-            if not await asyncio.to_thread(self.holds, key_id):
+            # A 404 alone does not prove the key is gone: a wrong base URL or account answers
+            # 404 too, and forgetting a live key would lose its private half for good.
+            if not await self._gone_from_account(key_id):
                 raise
         await asyncio.to_thread(self._delete, key_id)
+
+    async def _gone_from_account(self, key_id: str) -> bool:
+        """True when the account's key list (fetched successfully) lacks the key and it is held
+        here, i.e. it was revoked elsewhere and only the local copy is left."""
+        if not await asyncio.to_thread(self.holds, key_id):
+            return False
+        remote = await self._client.list_signing_keys(self._account())
+        return all(info.id.lower() != key_id for info in remote)
+
+    def _account(self) -> str:
+        account_id = self._account_id.strip()
+        if not account_id:
+            raise ProfileError(
+                f"Profile “{self._profile}” has no account ID, so its signing keys on Cloudflare "
+                "cannot be listed or changed. Set the account ID first."
+            )
+        return account_id
 
     def forget(self, key_id: str) -> None:
         """Remove the private key from the keyring only; the key stays valid on the account."""

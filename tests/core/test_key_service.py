@@ -18,9 +18,10 @@ from cfstream_gui.core.key_inventory import KeyRow, KeyState
 from cfstream_gui.core.key_service import KeyNotHeldError, KeyNotSavedError, KeyService
 from cfstream_gui.core.local_signing import sign_locally
 from cfstream_gui.core.models import TokenRequest
+from cfstream_gui.core.profiles import ProfileError
 from cfstream_gui.core.secrets import SERVICE, SecretStore
 from cfstream_gui.core.signing_keys import KeyImportError, SigningKey
-from cfstream_gui.sandbox import Sandbox
+from cfstream_gui.sandbox import Fault, Sandbox
 from tests.support.memkeyring import MemoryKeyring
 
 ACCOUNT = Sandbox.DEMO_ACCOUNT_ID
@@ -204,6 +205,29 @@ async def test_revoking_a_key_already_gone_from_the_account_forgets_it(
     assert not keys.holds(ORPHAN_ID)
     with pytest.raises(NotFound):  # neither there nor here: the user should hear about it
         await keys.revoke(ORPHAN_ID)
+
+
+@pytest.mark.asyncio
+async def test_a_404_from_the_wrong_place_never_forgets_a_live_key(
+    api: StreamClient, running: Sandbox
+) -> None:
+    keys = service(api)
+    key = await keys.create()
+    # A 404 for the revoke itself (a proxy, a wrong path) while the key is still on the account.
+    running.inject_fault(Fault(status=404, method="DELETE", path_contains="/stream/keys/"))
+    with pytest.raises(NotFound):
+        await keys.revoke(key.key_id)
+    assert keys.holds(key.key_id)  # the private key is not thrown away
+    assert plays(running, key)
+
+
+@pytest.mark.asyncio
+async def test_a_profile_without_an_account_id_gets_a_sentence(api: StreamClient) -> None:
+    keys = KeyService(api, SecretStore(env={}), PROFILE, "  ")
+    with pytest.raises(ProfileError, match="no account ID"):
+        await keys.inventory()
+    with pytest.raises(ProfileError, match="no account ID"):
+        await keys.create()
 
 
 @pytest.mark.asyncio
