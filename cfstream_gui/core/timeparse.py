@@ -96,7 +96,13 @@ def _from_iso(value: str) -> datetime:
             f"'{value}' has no time zone, so it is ambiguous; add Z for UTC "
             "or an offset like +01:00."
         )
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-05:00 is past the last representable day
+        raise TimeParseError(
+            f"'{value}' is outside the range of dates this app can handle; "
+            "a token expires within 24 hours anyway."
+        ) from None
 
 
 def describe(moment: datetime) -> str:

@@ -153,3 +153,9 @@ def test_describe_gives_the_local_date_when_it_differs() -> None:
 def test_describe_leaves_out_local_time_when_local_is_utc(local_zone: None) -> None:
     moment = datetime(2026, 11, 28, 22, 43, 0, tzinfo=timezone(timedelta(hours=1)))
     assert describe(moment) == "2026-11-28 21:43:00 UTC"
+
+
+@pytest.mark.parametrize("text", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"])
+def test_dates_at_the_edge_of_the_calendar_get_a_sentence_not_a_crash(text: str) -> None:
+    with pytest.raises(TimeParseError, match="outside the range"):
+        parse_when(text, now=datetime(2026, 11, 28, tzinfo=UTC))
