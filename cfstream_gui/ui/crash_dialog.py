@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 import re
 import sys
 import traceback
@@ -45,6 +46,12 @@ _PATTERNS = (
         re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
         "<private key hidden>",
     ),
+    # The API's `pem`: base64 of a PEM, i.e. base64 of "-----BEGIN".
+    (re.compile(r"LS0tLS1CRUdJTi[A-Za-z0-9+/=]*"), "<private key hidden>"),
+    # A private JWK's secret members, as JSON ...
+    (re.compile(r'("(?:d|p|q|dp|dq|qi)"\s*:\s*)"[^"]*"'), r'\1"<hidden>"'),
+    # ... or as the API's base64 `jwk` (a long base64 run starting like '{"'; a JWT has dots).
+    (re.compile(r"eyJ[A-Za-z0-9+/=]{300,}"), "<private key hidden>"),
 )
 
 
@@ -161,7 +168,9 @@ class CrashHandler:
         path = directory / LOG_FILE
         try:
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            with path.open("a", encoding="utf-8") as handle:
+            # Owner-only, like everything else the app writes: a report is about the user's work.
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with open(fd, "a", encoding="utf-8") as handle:
                 handle.write(details.rstrip() + "\n\n")
         except OSError as exc:
             logger.warning("could not write %s: %s", path, exc)

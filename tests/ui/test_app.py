@@ -3,6 +3,8 @@ when it closes; an unexpected exception becomes a dialog with copyable, redacted
 
 from __future__ import annotations
 
+import base64
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +117,25 @@ def test_redact_hides_known_secrets_bearer_values_and_private_keys() -> None:
     assert "abcd-secret-1234" not in out
     assert "xyz.abc.def" not in out
     assert "MIIB" not in out
+
+
+def test_redact_hides_the_apis_base64_pem_and_jwk_forms() -> None:
+    pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEsecretsecret\n-----END RSA PRIVATE KEY-----\n"
+    api_pem = base64.b64encode(pem.encode()).decode()
+    jwk = {"use": "sig", "kty": "RSA", "kid": "k", "d": "private-exponent", "p": "prime-p"}
+    api_jwk = base64.b64encode(json.dumps(jwk).encode() * 8).decode()
+    text = f"pem={api_pem}\nraw jwk: {json.dumps(jwk)}\njwk={api_jwk}\nTraceback (most recent"
+
+    out = redact(text, [])
+
+    for secret in (api_pem, "private-exponent", "prime-p", api_jwk):
+        assert secret not in out
+    assert '"kid": "k"' in out  # public members stay readable
+    assert out.endswith("Traceback (most recent")  # text after a secret is untouched
+
+
+def test_crash_log_is_readable_by_the_owner_only(tmp_path: Path) -> None:
+    handler = CrashHandler(log_dir=tmp_path)
+    path = handler._write_log("details")
+    assert path is not None
+    assert path.stat().st_mode & 0o777 == 0o600
