@@ -25,6 +25,7 @@ import qasync  # after PySide6, so qasync binds to it rather than probing other 
 from cfstream_gui import APP_ID, APP_NAME, __version__
 from cfstream_gui.core.api import StreamClient
 from cfstream_gui.core.form_state import FormStore
+from cfstream_gui.core.memory_keyring import SessionKeyring
 from cfstream_gui.core.profiles import Profile, ProfileStore
 from cfstream_gui.core.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
@@ -55,15 +56,22 @@ def sandbox_profile(sandbox: Sandbox) -> Profile:
         account_id=sandbox.DEMO_ACCOUNT_ID,
         customer_code=sandbox.DEMO_CUSTOMER_CODE,
         api_base_url=sandbox.base_url,
+        # The sandbox serves the playback links itself, so Preview opens a page that says
+        # whether the token would play, and why not.
+        delivery_base_url=sandbox.delivery_base,
     )
 
 
 def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
     extra: list[Profile] = []
     tokens: dict[str, str] = {}
+    session_secrets: SecretStore | None = None
     if sandbox is not None:
         extra.append(sandbox_profile(sandbox))
         tokens[SANDBOX_PROFILE] = sandbox.DEMO_API_TOKEN
+        # Keys made or imported for the sandbox profile live in memory for this session only:
+        # the sandbox never touches the real keyring.
+        session_secrets = SecretStore(backend=SessionKeyring(), env={})
     return MainWindow(
         profiles=ProfileStore(env=env),
         secrets=SecretStore(env=env),
@@ -74,6 +82,7 @@ def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
         session_tokens=tokens,
         prefer_profile=SANDBOX_PROFILE if sandbox is not None else None,
         env=env,
+        session_secrets=session_secrets,
     )
 
 

@@ -2,9 +2,11 @@
 
     python scripts/screenshots.py [OUTPUT_DIR]      (default: docs/screenshots)
 
-Writes main-empty.png, main-rules.png, main-token.png and main-error.png. Nothing touches the
-user's config dir or keyring: the config dir is a temporary one, the keyring is the null
-backend, and the only token is the sandbox's obviously fake demo token (masked on screen).
+Writes main-empty.png, main-rules.png, main-token.png, main-error.png, main-local-signing.png
+and main-request-preview.png. Nothing touches the user's config dir or keyring: the config dir is a
+temporary one, the keyring is the null backend, the sandbox profile's signing key lives in the
+window's in-memory session keyring, and the only API token is the sandbox's obviously fake demo
+token (masked on screen).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 import qasync  # after PySide6
 
 from cfstream_gui.app import build_window
+from cfstream_gui.core.form_state import SigningEngine
 from cfstream_gui.core.models import AccessRule
 from cfstream_gui.sandbox import Fault, Sandbox
 from cfstream_gui.ui.main_window import MainWindow
@@ -77,6 +80,38 @@ async def shoot(window: MainWindow, sandbox: Sandbox, out_dir: Path) -> None:
     if "rate limit" not in window.banner.message():
         raise SystemExit(f"expected the rate-limit banner, got: {window.banner.message()!r}")
     save(window, out_dir, "main-error.png")
+
+    await sign_locally(window)
+    save(window, out_dir, "main-local-signing.png")
+
+    window.form.preview.showRequestToggle.setChecked(True)
+    await settle()
+    save(window, out_dir, "main-request-preview.png")
+
+
+async def sign_locally(window: MainWindow) -> None:
+    """A signing key made on the sandbox account (kept in the session keyring), the local
+    engine chosen, the request preview open, and a token signed here."""
+    sandbox_keys = await window.engines.key_service()
+    key = await sandbox_keys.create()
+    window.keys.refresh()
+    window.form.signing.want_key(key.key_id)
+    for _ in range(100):
+        if key.key_id in window.form.signing.key_ids():
+            break
+        await asyncio.sleep(0.02)
+    else:
+        raise SystemExit("the new signing key never reached the key selector")
+    window.banner.clear()
+    engines = window.form.signing.signingEngineCombo
+    engines.setCurrentIndex(engines.findData(SigningEngine.LOCAL.value))
+    window.form.rulesEditor.set_rules(
+        [AccessRule("allow", "ip.geoip.country", ("US", "CA")), AccessRule("block", "any")]
+    )
+    await window.create_token()
+    await settle()
+    if window.banner.isVisible():
+        raise SystemExit(f"local signing failed: {window.banner.message()}")
 
 
 async def close(window: MainWindow) -> None:

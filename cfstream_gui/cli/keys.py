@@ -5,7 +5,7 @@ it and `create --local` / `batch` sign with it. Key material goes to the keyring
 when the user asks for it (`--show-private-key`) or when the keyring failed right after
 creation; never to stderr, never into a message.
 
-With `--sandbox` the keyring is an in-memory one that lives for that one run (`RunKeyring`), so
+With `--sandbox` the keyring is an in-memory one that lives for that one run (`SessionKeyring`), so
 sandbox keys never reach the real keyring; a local signing run makes a throwaway key there.
 """
 
@@ -20,12 +20,10 @@ from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
 
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
-
 from cfstream_gui.core.api import StreamClient
 from cfstream_gui.core.key_inventory import KeyInventory, KeyRow
 from cfstream_gui.core.key_service import KeyNotHeldError, KeyNotSavedError, KeyService
+from cfstream_gui.core.memory_keyring import SessionKeyring
 from cfstream_gui.core.profiles import Profile
 from cfstream_gui.core.signing_keys import KeyImportError, SigningKey
 
@@ -33,28 +31,10 @@ from .accounts import saved_profile
 from .context import SANDBOX_PROFILE, Context, Target, resolve_target
 from .errors import EXIT_KEYRING, EXIT_OK, EXIT_USAGE, UsageError
 
+# The sandbox run's keyring (now shared with the GUI); the old name stays for importers.
+RunKeyring = SessionKeyring
+
 REVOKE_PROMPT = "Every token signed with this key stops working. Revoke {key_id}? [y/N] "
-
-
-class RunKeyring(KeyringBackend):
-    """A keyring that forgets everything when the process ends: the sandbox's. Priority -1
-    keeps it out of keyring's own backend choice; it is only ever passed in explicitly."""
-
-    priority = -1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self._entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
 
 
 def run_keys(args: argparse.Namespace, ctx: Context) -> int:

@@ -1,7 +1,9 @@
 """The token form as the user last left it, kept in `last_form.json` in the config dir.
 
-Only what a user typed or picked is kept: profile, account ID, video, options, rules and the
-chosen link kind. `FormState` has no field that could hold an API token or a private key, and
+Only what a user typed or picked is kept: profile, account ID, video, options, rules, the
+chosen link kind, and which signing engine and key ID sign the token (the ID only: a key's
+private half lives in the keyring). `FormState` has no field that could hold an API token or a
+private key, and
 `FormStore.save` refuses a state whose text contains the secret it is told about, as a last guard.
 
 Times are kept relative to the moment of saving ("expires 1 hour after I pressed Create"),
@@ -17,8 +19,10 @@ import contextlib
 import json
 import logging
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,31 @@ FORM_FILE = "last_form.json"
 FILE_VERSION = 1
 # Longer lists are a damaged or foreign file, not a form this app wrote.
 _MAX_STORED_RULES = MAX_RULES * 4
+_KEY_ID = re.compile(r"[0-9a-f]{32}")
+
+
+class SigningEngine(StrEnum):
+    """Who signs the token: three ways, one form."""
+
+    CLOUDFLARE = "cloudflare"  # POST /token, signed with Cloudflare's own key
+    API_KEY = "api_key"  # POST /token with our key's id and pem: Cloudflare signs with it
+    LOCAL = "local"  # signed here with a held key; no request at all
+
+    @property
+    def label(self) -> str:
+        return {
+            SigningEngine.CLOUDFLARE: "Cloudflare's key (API call)",
+            SigningEngine.API_KEY: "My signing key, via the API",
+            SigningEngine.LOCAL: "My signing key, locally (no network)",
+        }[self]
+
+    @property
+    def uses_key(self) -> bool:
+        return self is not SigningEngine.CLOUDFLARE
+
+    @property
+    def uses_network(self) -> bool:
+        return self is not SigningEngine.LOCAL
 
 
 @dataclass(frozen=True)
@@ -44,6 +73,8 @@ class FormState:
     downloadable: bool = False
     rules: tuple[AccessRule, ...] = field(default_factory=tuple)
     url_kind: str | None = None
+    engine: SigningEngine = SigningEngine.CLOUDFLARE
+    key_id: str | None = None
 
     @classmethod
     def capture(
@@ -58,6 +89,8 @@ class FormState:
         downloadable: bool,
         rules: Sequence[AccessRule],
         url_kind: str | None,
+        engine: SigningEngine = SigningEngine.CLOUDFLARE,
+        key_id: str | None = None,
     ) -> FormState:
         """A state from absolute times (epoch seconds), turned into offsets from `now`. Whole
         seconds throughout, so saving and restoring again never drifts by a second."""
@@ -71,6 +104,8 @@ class FormState:
             downloadable=downloadable,
             rules=tuple(rules),
             url_kind=url_kind,
+            engine=engine,
+            key_id=key_id or None,
         )
 
     def exp_at(self, now: float) -> int | None:
@@ -92,6 +127,8 @@ class FormState:
                 {"action": r.action, "type": r.type, "values": list(r.values)} for r in self.rules
             ],
             "url_kind": self.url_kind,
+            "engine": self.engine.value,
+            "key_id": self.key_id,
         }
 
     @classmethod
@@ -106,6 +143,8 @@ class FormState:
             downloadable=data.get("downloadable") is True,
             rules=_rules(data.get("rules")),
             url_kind=_opt_str(data.get("url_kind")),
+            engine=_engine(data.get("engine")),
+            key_id=_key_id(data.get("key_id")),
         )
 
 
@@ -164,6 +203,22 @@ def _opt_int(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return int(value)
+
+
+def _engine(value: Any) -> SigningEngine:
+    # A file from an older version (no engine) or a newer one (an engine we do not know) falls
+    # back to the plain API call, which needs no key.
+    try:
+        return SigningEngine(value)
+    except ValueError:
+        return SigningEngine.CLOUDFLARE
+
+
+def _key_id(value: Any) -> str | None:
+    # Key IDs are 32 hex characters; anything else (say, pasted key material) is not kept.
+    if isinstance(value, str) and _KEY_ID.fullmatch(value):
+        return value
+    return None
 
 
 def _rules(value: Any) -> tuple[AccessRule, ...]:

@@ -1,8 +1,12 @@
 """The main window: account, token form, Create, and the result, wired to the API.
 
-Every network call is awaited on the qasync loop and keyring calls run in worker threads, so
-the window never freezes. One action (create or verify) runs at a time; Cancel cancels it. An
-error only ever fills the banner: the form is never cleared.
+Every network call is awaited on the qasync loop; keyring calls and local signing run in worker
+threads, so the window never freezes. One action (create or verify) runs at a time; Cancel
+cancels it. An error only ever fills the banner: the form is never cleared.
+
+Create has three engines (see `SigningEngine`): Cloudflare's key and the user's key both go
+through `/token`; local signing touches no network at all, so it needs neither the API token
+nor the account ID.
 """
 
 from __future__ import annotations
@@ -26,24 +30,36 @@ from PySide6.QtWidgets import (
 # isort: split
 import qasync  # after PySide6, so qasync binds to it rather than probing other Qt bindings
 
-from cfstream_gui.core.api import ApiError, AuthError, RateLimited, StreamClient
-from cfstream_gui.core.form_state import FormState, FormStore
+from cfstream_gui.core.api import ApiError, AuthError, RateLimited
+from cfstream_gui.core.form_state import FormState, FormStore, SigningEngine
+from cfstream_gui.core.models import TokenRequest
 from cfstream_gui.core.profiles import Profile, ProfileError, ProfileStore
 from cfstream_gui.core.secrets import SecretStore, SecretStoreError
-from cfstream_gui.core.validation import Problem, Severity, check_request
+from cfstream_gui.core.validation import Problem, Severity, ValidationError, check_request
 from cfstream_gui.ui.account_panel import AccountPanel
 from cfstream_gui.ui.action_bar import ActionBar
 from cfstream_gui.ui.async_support import BackgroundTasks, ClientFactory, ClientPool
+from cfstream_gui.ui.engine_picker import no_key_reason
 from cfstream_gui.ui.error_banner import ErrorBanner
 from cfstream_gui.ui.inline_message import FIELD_STYLE, align_labels
-from cfstream_gui.ui.playback_links import CustomerCodes, links_for
+from cfstream_gui.ui.menus import about_box, build_menus
+from cfstream_gui.ui.playback_links import CustomerCodes
+from cfstream_gui.ui.request_preview import preview_text
 from cfstream_gui.ui.result_panel import ResultPanel
+from cfstream_gui.ui.token_engines import TokenEngines
 from cfstream_gui.ui.token_form import TokenForm
+from cfstream_gui.ui.window_keys import KEY_ERRORS, WindowKeys
 
 logger = logging.getLogger(__name__)
 
-# Fits everything, the banner and five rules included, without scrolling.
-DEFAULT_SIZE = (980, 880)
+# Fits everything (the banner, a signing key row, five rules) without scrolling.
+DEFAULT_SIZE = (980, 890)
+BUSY_TEXTS = {
+    SigningEngine.CLOUDFLARE: "Creating the token…",
+    SigningEngine.API_KEY: "Creating the token with your signing key…",
+    SigningEngine.LOCAL: "Signing the token on this computer…",
+}
+KEY_HINT = "Open Keys → Signing keys… to see which keys are held here."
 CANCELLED_TEXT = "Cancelled: no request is running any more, and the form is as you left it."
 REVALIDATE_MS = 15_000  # an expiry that was fine a minute ago may be in the past now
 
@@ -64,8 +80,11 @@ class MainWindow(QMainWindow):
         session_tokens: Mapping[str, str] | None = None,
         prefer_profile: str | None = None,
         env: Mapping[str, str] | None = None,
+        session_secrets: SecretStore | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`session_secrets` holds the signing keys of session-only profiles (the sandbox's),
+        so they never reach `secrets`' keyring; without it those profiles use `secrets`."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Cloudflare Stream tokens — cfstream-gui")
@@ -85,7 +104,26 @@ class MainWindow(QMainWindow):
         self.account = AccountPanel(secrets, self._tasks, env)
         self.form = TokenForm(clock)
         self.result = ResultPanel(clock)
+        self.keys = WindowKeys(
+            self,
+            picker=self.form.signing,
+            tasks=self._tasks,
+            secrets=secrets,
+            session_secrets=session_secrets,
+            profile=self.account.profile,
+            is_session_only=self.account.is_session_only,
+            key_service=lambda: self.engines.key_service(),
+        )
+        self.engines = TokenEngines(
+            clients=self._clients,
+            codes=self._codes,
+            keys=self.keys,
+            account=self.account,
+            form=self.form,
+            clock=self._clock,
+        )
         self._build_actions()
+        self._build_menus()
         self._layout()
         align_labels(self.account.form_layout, self.form.form_layout)
         self.setStyleSheet(FIELD_STYLE)
@@ -94,7 +132,12 @@ class MainWindow(QMainWindow):
         self.account.changed.connect(self.update_create_state)
         self.account.verifyRequested.connect(self.verify_api_token)
         self.account.keyringProblem.connect(self.banner.show_error)
+        self.account.profileChanged.connect(lambda _name: self.keys.refresh())
         self.form.changed.connect(self.update_create_state)
+        self.form.signing.manageKeysRequested.connect(self.keys.open_signing_keys)
+        self.keys.keysChanged.connect(self.update_create_state)
+        self.keys.problem.connect(self.banner.show_error)
+        self.keys.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.result.copied.connect(
             lambda what: self.statusBar().showMessage(f"Copied the {what} to the clipboard", 5000)
         )
@@ -123,6 +166,13 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(self.createTokenButton.click)
 
+    def _build_menus(self) -> None:
+        self.menu_actions = build_menus(self)
+        self.menu_actions.signing_keys.triggered.connect(self.keys.open_signing_keys)
+        self.menu_actions.import_key.triggered.connect(self.keys.open_import)
+        self.menu_actions.batch.triggered.connect(lambda: self.keys.open_batch(clock=self._clock))
+        self.menu_actions.about.triggered.connect(self.show_about)
+
     def _layout(self) -> None:
         scroll_body = QWidget()
         body = QVBoxLayout(scroll_body)
@@ -135,6 +185,8 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(scroll_body)
+        self._scroll = scroll
+        self.form.preview.showRequestToggle.toggled.connect(self._reveal_preview)
 
         result_group = QGroupBox("Result")
         result_group.setObjectName("resultGroup")
@@ -149,6 +201,11 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.action_bar)
         outer.addWidget(result_group)
         self.setCentralWidget(central)
+
+    def _reveal_preview(self, shown: bool) -> None:
+        """The preview opens below the rules: scroll it into view once it has its height."""
+        if shown:
+            QTimer.singleShot(0, lambda: self._scroll.ensureWidgetVisible(self.form.preview))
 
     # -- profiles and the saved form --------------------------------------------------------
 
@@ -183,6 +240,8 @@ class MainWindow(QMainWindow):
             nbf=state.nbf_at(now),
             downloadable=state.downloadable,
             rules=state.rules,
+            engine=state.engine,
+            key_id=state.key_id,
         )
         if state.url_kind:
             self.result.set_url_kind(state.url_kind)
@@ -198,6 +257,8 @@ class MainWindow(QMainWindow):
             downloadable=self.form.downloadableCheck.isChecked(),
             rules=self.form.rules(),
             url_kind=self.result.url_kind(),
+            engine=self.form.engine(),
+            key_id=self.form.key_id(),
         )
 
     def save_form(self) -> None:
@@ -210,13 +271,17 @@ class MainWindow(QMainWindow):
 
     def secrets_in_use(self) -> list[str]:
         """Values the crash handler must cut out of anything it shows or logs."""
-        return [t for t in (self.account.api_token(),) if t]
+        return [t for t in (self.account.api_token(), *self.keys.loaded_secrets()) if t]
 
     # -- the Create button's state ----------------------------------------------------------
 
-    def problems(self) -> list[Problem]:
+    def problems(self, request: TokenRequest | None = None) -> list[Problem]:
+        """What validation says about the form; the account ID only matters for the API."""
+        uses_network = self.form.engine().uses_network
         return check_request(
-            self.form.request(), now=int(self._clock()), account_id=self.account.account_id()
+            self.form.request() if request is None else request,
+            now=int(self._clock()),
+            account_id=self.account.account_id() if uses_network else None,
         )
 
     def blocking_reason(self, problems: Sequence[Problem]) -> str:
@@ -224,8 +289,16 @@ class MainWindow(QMainWindow):
         first_error = next((p for p in problems if p.severity is Severity.ERROR), None)
         if first_error is not None:
             return first_error.message
-        if self.account.profile() is None:
+        profile = self.account.profile()
+        if profile is None:
             return "Choose a profile first."
+        engine = self.form.engine()
+        if engine.uses_key and self.form.key_id() is None:
+            if self.form.signing.is_reading():
+                return "Reading the signing keys from the keyring…"
+            return no_key_reason(profile.name)
+        if not engine.uses_network:
+            return ""  # signed here: no API token, no account ID, no rate limit
         if not self.account.api_token():
             if self.account.is_reading():
                 return "Reading the API token from the keyring…"
@@ -233,8 +306,18 @@ class MainWindow(QMainWindow):
         return self.action_bar.rate_limit_reason()
 
     def update_create_state(self) -> None:
-        problems = self.problems()
+        request = self.form.request()
+        problems = self.problems(request)
         self.form.show_problems(problems)
+        self.form.preview.set_text(
+            preview_text(
+                self.form.engine(),
+                request,
+                key_id=self.form.key_id(),
+                account_id=self.account.account_id(),
+                now=int(self._clock()),
+            )
+        )
         account_problem = next((p for p in problems if p.field == "account ID"), None)
         if account_problem is not None and not self.account.account_id():
             account_problem = None  # empty: said by the Create reason, not painted red
@@ -280,35 +363,32 @@ class MainWindow(QMainWindow):
         if self._busy:  # a second click before the first request started
             return
         problems = self.problems()
-        profile, account_id = self.account.profile(), self.account.account_id()
+        profile = self.account.profile()
         if self.blocking_reason(problems) or profile is None:
             self.update_create_state()
             return
         request = self.form.request()
-        self._begin("Creating the token…")
+        engine = self.form.engine()
+        self._begin(BUSY_TEXTS[engine])
         try:
-            client = await self._client_for(profile)
-            token = await client.create_token(account_id, request)
-            code = await self._codes.find(
-                client,
-                profile,
-                account_id,
-                request.video_uid,
-                pasted=self.form.pasted_customer_code(),
-                persist=not self.account.is_session_only(),
-            )
-            urls = links_for(code, token, request, profile)
+            token, urls = await self.engines.make(engine, profile, request)
         except asyncio.CancelledError:
             self.banner.show_notice(CANCELLED_TEXT)
         except ApiError as exc:
             self._show_api_error(exc)
+        except ValidationError as exc:  # the clock moved on, e.g. the expiry is now past
+            self.banner.show_error(str(exc), "Fix the form and create again.")
+        except KEY_ERRORS as exc:
+            self.banner.show_error(str(exc), KEY_HINT)
         except ValueError as exc:  # a profile's bad API base URL
             self.banner.show_error(str(exc), "Fix the profile, or choose another one.")
         else:
             self.result.show_token(token, urls)
-            self.statusBar().showMessage("Token created", 5000)
+            done = "Token signed on this computer" if not engine.uses_network else "Token created"
+            self.statusBar().showMessage(done, 5000)
             self.save_form()
-            await self._remember_token()
+            if engine.uses_network:
+                await self._remember_token()
         finally:
             self._end()
 
@@ -320,7 +400,7 @@ class MainWindow(QMainWindow):
         self._begin("Asking Cloudflare about the API token…")
         self.account.set_verify_status("checking")
         try:
-            client = await self._client_for(profile)
+            client = await self.engines.client_for(profile)
             status = await client.verify_token(self.account.account_id() or None)
         except asyncio.CancelledError:
             self.account.set_verify_status("")
@@ -345,10 +425,10 @@ class MainWindow(QMainWindow):
         finally:
             self._end()
 
-    async def _client_for(self, profile: Profile) -> StreamClient:
-        client = await self._clients.get(profile.api_base_url)
-        client.api_token = self.account.api_token()
-        return client
+    @qasync.asyncSlot()  # type: ignore[untyped-decorator]
+    async def show_about(self) -> None:
+        store_text = await self.keys.store_text()
+        about_box(self, store_text).open()
 
     async def _remember_token(self) -> None:
         try:
@@ -386,6 +466,7 @@ class MainWindow(QMainWindow):
             action.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await action
+        await self.keys.close_dialogs()
         await self._tasks.cancel_others()
         await self._clients.aclose()
         self._shut_down = True

@@ -253,6 +253,8 @@ class ResultPanel(QWidget):
 
     def _set_label(self, label: QLabel, text: str, tone: Tone | None) -> None:
         label.setText(text)
+        # An empty line would only leave a gap in the Result box before there is a token.
+        label.setVisible(bool(text))
         color = "" if tone is None else f"color: {text_color(tone, self.palette()).name()};"
         label.setStyleSheet(color)
         label.setProperty("tone", "" if tone is None else tone.value)

@@ -3,13 +3,14 @@ counter and the list of what is wrong with the rules, all over one `RulesModel`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QDropEvent, QKeySequence, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -42,10 +43,29 @@ HINT_TEXT = (
 )
 AT_CAP_TOOLTIP = f"Cloudflare allows at most {MAX_RULES} access rules per token."
 ADD_TOOLTIP = "Add a rule at the end of the list."
+EMPTY_TEXT = "No rules: anyone with the link can watch. Add a rule to restrict by country or IP."
+EMPTY_MARGIN = 16
 
 
 class RulesTable(QTableView):
-    """The rules table; reorders rows by dragging them within itself."""
+    """The rules table; reorders rows by dragging them within itself, and says what having no
+    rules means while it is empty."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is None or model.rowCount() > 0:
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        area = (
+            self.viewport()
+            .rect()
+            .adjusted(EMPTY_MARGIN, EMPTY_MARGIN, -EMPTY_MARGIN, -EMPTY_MARGIN)
+        )
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        painter.drawText(area, int(flags), EMPTY_TEXT)
+        painter.end()
 
     def dropEvent(self, event: QDropEvent) -> None:
         super().dropEvent(event)
@@ -160,11 +180,15 @@ class RulesEditor(QWidget):
         table.setDragDropOverwriteMode(False)
         table.setWordWrap(False)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(ACTION_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(TYPE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        # As wide as their editors, whether or not there are rows: sized to their contents,
+        # an empty table squeezed them to the header text.
+        for column, choices in ((ACTION_COLUMN, ACTION_CHOICES), (TYPE_COLUMN, TYPE_CHOICES)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, _choice_width(choices))
         header.setStretchLastSection(True)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.setMinimumHeight(_height_for_rows(table, MAX_RULES))
+        table.setFixedHeight(_height_for_rows(table, MAX_RULES))
         remove = QAction("Remove rule", table)
         remove.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -241,8 +265,15 @@ class RulesEditor(QWidget):
 
 
 def _height_for_rows(table: QTableView, rows: int) -> int:
-    """Room for the header and `rows` rules, so a full list needs no scrolling."""
+    """Room for the header and exactly `rows` rules: a full list needs no scrolling, and
+    there is no empty area below it."""
     header = table.horizontalHeader().sizeHint().height()
     body = rows * table.verticalHeader().defaultSectionSize()
-    scrollbar = table.horizontalScrollBar().sizeHint().height()
-    return header + body + 2 * table.frameWidth() + scrollbar
+    return header + body + 2 * table.frameWidth()
+
+
+def _choice_width(choices: Sequence[tuple[str, str]]) -> int:
+    """The width of the combo box a `ChoiceDelegate` opens for these choices."""
+    combo = QComboBox()
+    combo.addItems([label for label, _value in choices])
+    return combo.sizeHint().width()

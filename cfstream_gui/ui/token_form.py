@@ -1,7 +1,8 @@
-"""What the token grants: the video, its times, downloads and access rules.
+"""What the token grants (the video, its times, downloads and access rules) and who signs it.
 
 The form turns itself into a `TokenRequest`, shows the problems validation finds at the field
-they belong to, and is captured into (and restored from) the saved `FormState`.
+they belong to, previews what Create will send or sign, and is captured into (and restored
+from) the saved `FormState`.
 """
 
 from __future__ import annotations
@@ -19,15 +20,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cfstream_gui.core.form_state import SigningEngine
 from cfstream_gui.core.models import AccessRule, TokenRequest
 from cfstream_gui.core.validation import Problem, normalize_request
 from cfstream_gui.core.video_ids import parse_video_reference
+from cfstream_gui.ui.engine_picker import EnginePicker
 from cfstream_gui.ui.inline_message import (
     InlineMessage,
     buddy_label,
     enable_clear_button,
     with_message,
 )
+from cfstream_gui.ui.request_preview import RequestPreview
 from cfstream_gui.ui.rules_editor import RulesEditor
 from cfstream_gui.ui.time_field import TimeField
 
@@ -48,6 +52,9 @@ class TokenForm(QWidget):
     # -- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:
+        self.signing = EnginePicker()
+        self.signing.changed.connect(self._on_engine_changed)
+        self.preview = RequestPreview()
         self.videoIdEdit = QLineEdit()
         self.videoIdEdit.setObjectName("videoIdEdit")
         self.videoIdEdit.setAccessibleName("Video ID")
@@ -79,6 +86,12 @@ class TokenForm(QWidget):
         token_group.setObjectName("tokenGroup")
         form = _form(token_group)
         form.addRow(
+            buddy_label("&Sign with:", self.signing.signingEngineCombo), self.signing.engine_row
+        )
+        form.addRow(
+            buddy_label("Signing &key:", self.signing.signingKeyCombo), self.signing.key_row
+        )
+        form.addRow(
             buddy_label("&Video:", self.videoIdEdit),
             with_message(self.videoIdEdit, self.videoIdMessage),
         )
@@ -101,7 +114,24 @@ class TokenForm(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(6)
         outer.addWidget(token_group)
-        outer.addWidget(rules_group, 1)
+        outer.addWidget(rules_group)
+        outer.addWidget(self.preview)
+        outer.addStretch(1)
+        self._on_engine_changed()
+
+    # -- signing ----------------------------------------------------------------------------
+
+    def _on_engine_changed(self) -> None:
+        if hasattr(self, "form_layout"):
+            self.form_layout.setRowVisible(self.signing.key_row, self.engine().uses_key)
+            self.changed.emit()
+
+    def engine(self) -> SigningEngine:
+        return self.signing.engine()
+
+    def key_id(self) -> str | None:
+        """The held key chosen to sign, for the key engines; None for Cloudflare's key."""
+        return self.signing.key_id() if self.engine().uses_key else None
 
     # -- the video field --------------------------------------------------------------------
 
@@ -167,7 +197,11 @@ class TokenForm(QWidget):
         nbf: int | None,
         downloadable: bool,
         rules: Sequence[AccessRule],
+        engine: SigningEngine = SigningEngine.CLOUDFLARE,
+        key_id: str | None = None,
     ) -> None:
+        self.signing.set_engine(engine)
+        self.signing.want_key(key_id)
         self.videoIdEdit.setText(video)
         self.expiry.set_value(exp)
         self.nbf.set_value(nbf)

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from cfstream_gui.core.form_state import FORM_FILE, FormState, FormStore
+from cfstream_gui.core.form_state import FORM_FILE, FormState, FormStore, SigningEngine
 from cfstream_gui.core.models import AccessRule
 
 NOW = 1_800_000_000.0
+KEY_ID = "4f7b1c2d9e0a4b5c8d6e7f8091a2b3c4"
 
 
 def sample_state() -> FormState:
@@ -26,6 +27,8 @@ def sample_state() -> FormState:
         downloadable=True,
         rules=[AccessRule("block", "ip.geoip.country", ("RU", "CN")), AccessRule("allow", "any")],
         url_kind="hls",
+        engine=SigningEngine.LOCAL,
+        key_id=KEY_ID,
     )
 
 
@@ -116,3 +119,37 @@ def test_clear_removes_the_file(config_dir: Path) -> None:
     store.clear()
     store.clear()
     assert store.load() is None
+
+
+def test_engine_and_key_id_survive_a_restart(config_dir: Path) -> None:
+    FormStore().save(sample_state())
+    restored = FormStore().load()
+    assert restored is not None
+    assert restored.engine is SigningEngine.LOCAL
+    assert restored.key_id == KEY_ID
+
+
+@pytest.mark.parametrize(
+    ("engine", "key_id"),
+    [
+        ("quantum", "not-a-key-id"),
+        (None, "-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAAS"),
+        (3, 42),
+    ],
+)
+def test_an_unknown_engine_or_a_strange_key_id_falls_back_to_cloudflares_key(
+    config_dir: Path, engine: object, key_id: object
+) -> None:
+    config_dir.mkdir(parents=True)
+    (config_dir / FORM_FILE).write_text(json.dumps({"engine": engine, "key_id": key_id}))
+    state = FormStore().load()
+    assert state is not None
+    assert state.engine is SigningEngine.CLOUDFLARE
+    assert state.key_id is None
+
+
+def test_a_form_from_before_engines_restores_with_cloudflares_key(config_dir: Path) -> None:
+    config_dir.mkdir(parents=True)
+    (config_dir / FORM_FILE).write_text(json.dumps({"video": "abc", "url_kind": "hls"}))
+    state = FormStore().load()
+    assert state is not None and state.engine is SigningEngine.CLOUDFLARE and state.key_id is None

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -176,7 +177,9 @@ def test_copy_each_link_kind(qtbot: Any, make_window: WindowFactory, sandbox: Sa
     fill_video(qtbot, window, sandbox.video_uids(signed=True)[0])
     create(qtbot, window)
     token = line(window, "tokenOutput").text()
-    expected = playback_urls(sandbox.DEMO_CUSTOMER_CODE, token, downloadable=True)
+    expected = playback_urls(
+        sandbox.DEMO_CUSTOMER_CODE, token, downloadable=True, delivery_base=sandbox.delivery_base
+    )
 
     for kind in URL_KINDS:
         assert window.result.set_url_kind(kind)
@@ -202,14 +205,18 @@ def test_preview_opens_the_watch_page(
     fill_video(qtbot, window, sandbox.video_uids(signed=True)[0])
     create(qtbot, window)
     catcher = _UrlCatcher()
-    QDesktopServices.setUrlHandler("https", catcher, "open")
+    # The sandbox profile's links are served by the sandbox itself, on loopback http.
+    QDesktopServices.setUrlHandler("http", catcher, "open")
     try:
         click(qtbot, window, "previewButton")
     finally:
-        QDesktopServices.unsetUrlHandler("https")
+        QDesktopServices.unsetUrlHandler("http")
     token = line(window, "tokenOutput").text()
-    watch = playback_urls(sandbox.DEMO_CUSTOMER_CODE, token, downloadable=False).watch
+    watch = playback_urls(
+        sandbox.DEMO_CUSTOMER_CODE, token, downloadable=False, delivery_base=sandbox.delivery_base
+    ).watch
     assert catcher.urls == [watch]
+    assert "Allowed" in httpx.get(watch).text  # and the page it opens says the token plays
 
 
 # -- errors never clear the form --------------------------------------------------------------
@@ -596,3 +603,51 @@ def test_every_interactive_widget_has_an_accessible_name(
         and not widget.objectName().startswith("qt_")
     ]
     assert unnamed == []
+
+
+# -- layout polish ----------------------------------------------------------------------------
+
+
+def test_an_empty_rules_table_keeps_its_columns_and_says_what_no_rules_means(
+    qtbot: Any, make_window: WindowFactory
+) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    from cfstream_gui.core.models import MAX_RULES
+    from cfstream_gui.ui.rules_delegates import TYPE_CHOICES
+
+    window = make_window()
+    table = window.form.rulesEditor.table
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    widest_type = max(metrics.horizontalAdvance(label) for label, _value in TYPE_CHOICES)
+    assert header.sectionSize(0) > metrics.horizontalAdvance("Block")
+    assert header.sectionSize(1) > widest_type  # "IP address or range" fits, rows or not
+
+    # Nothing but the hint is drawn in an empty viewport: any pixel unlike the background is it.
+    image = table.viewport().grab().toImage()
+    background = image.pixel(1, 1)
+    middle = range(image.height() // 3, 2 * image.height() // 3)
+    assert any(image.pixel(x, y) != background for x in range(image.width()) for y in middle), (
+        "the empty-table hint is not painted"
+    )
+    assert table.palette().color(QPalette.ColorRole.PlaceholderText) != QColor(background)
+
+    # Exactly five rows tall: all rules visible, no empty band below the fifth.
+    window.form.rulesEditor.set_rules([AccessRule("allow", "ip.geoip.country", ("US",))] * 5)
+    row = table.verticalHeader().defaultSectionSize()
+    assert table.viewport().height() == MAX_RULES * row
+    assert table.verticalScrollBar().maximum() == 0
+
+
+def test_the_result_box_has_no_empty_lines_before_a_token(
+    qtbot: Any, make_window: WindowFactory, sandbox: Sandbox
+) -> None:
+    window = make_window()
+    countdown = by_name(window, QLabel, "expiryCountdown")
+    summary = by_name(window, QLabel, "tokenRulesSummary")
+    assert not countdown.isVisibleTo(window) and not summary.isVisibleTo(window)
+    fill_video(qtbot, window, sandbox.video_uids(signed=True)[0])
+    create(qtbot, window)
+    assert countdown.isVisibleTo(window) and "left" in countdown.text()
+    assert summary.isVisibleTo(window) and summary.text()

@@ -1,0 +1,114 @@
+"""The main window's menu bar (Keys, Tools, Help) and the About box.
+
+The actions carry objectNames from the automation contract (docs/automation.md), so tests and
+scripts can trigger them without opening a menu.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+
+from cfstream_gui import APP_NAME, __version__
+
+DOCS_LINKS = (
+    (
+        "Securing your Stream (signed URLs)",
+        "https://developers.cloudflare.com/stream/viewing-videos/securing-your-stream/",
+    ),
+    (
+        "Stream API: create a signed URL token",
+        "https://developers.cloudflare.com/api/resources/stream/subresources/token/methods/create/",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class MenuActions:
+    signing_keys: QAction
+    import_key: QAction
+    batch: QAction
+    about: QAction
+
+
+def _action(
+    window: QMainWindow, name: str, text: str, tip: str, shortcut: str | None = None
+) -> QAction:
+    action = QAction(text, window)
+    action.setObjectName(name)
+    action.setStatusTip(tip)
+    action.setToolTip(tip)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    return action
+
+
+def build_menus(window: QMainWindow) -> MenuActions:
+    """Fill the window's menu bar; the caller connects the actions."""
+    actions = MenuActions(
+        signing_keys=_action(
+            window,
+            "signingKeysAction",
+            "&Signing keys…",
+            "Your signing keys on the account and in the keyring",
+            "Ctrl+K",
+        ),
+        import_key=_action(
+            window,
+            "importKeyAction",
+            "&Import key…",
+            "Keep the private key of an existing signing key in the keyring",
+            "Ctrl+Shift+K",
+        ),
+        batch=_action(
+            window,
+            "batchAction",
+            "&Batch tokens…",
+            "Sign tokens for many videos at once with a held key",
+            "Ctrl+B",
+        ),
+        about=_action(window, "aboutAction", "&About cfstream-gui", "Version, docs and secrets"),
+    )
+    bar = window.menuBar()
+    keys = bar.addMenu("&Keys")
+    keys.addAction(actions.signing_keys)
+    keys.addAction(actions.import_key)
+    tools = bar.addMenu("&Tools")
+    tools.addAction(actions.batch)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(actions.about)
+    return actions
+
+
+def about_text(store_text: str) -> str:
+    links = "".join(
+        f'<li><a href="{escape(url)}">{escape(title)}</a></li>' for title, url in DOCS_LINKS
+    )
+    return (
+        f"<h3>{escape(APP_NAME)} {escape(__version__)}</h3>"
+        "<p>Signed-URL tokens for Cloudflare Stream: signed by Cloudflare, or by your own "
+        "signing key over the API or right here. The command line twin is "
+        "<code>cfstream-token</code>.</p>"
+        f"<p>Cloudflare's documentation:</p><ul>{links}</ul>"
+        "<p><b>Where secrets are kept:</b> API tokens and private signing keys are kept in "
+        f"{escape(store_text)}, never in files. Profiles and the last form (no secrets) are "
+        "in the app's config folder.</p>"
+    )
+
+
+def about_box(parent: QWidget, store_text: str) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setObjectName("aboutDialog")
+    box.setWindowTitle(f"About {APP_NAME}")
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(about_text(store_text))
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+    box.setStandardButtons(QMessageBox.StandardButton.Close)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    return box
