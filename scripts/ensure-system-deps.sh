@@ -3,50 +3,68 @@
 # Root on Debian/Ubuntu: install what is missing with apt-get, saying what and why.
 # Anyone else: print the exact apt command and carry on (the suite skips what it cannot run).
 #
-# usage: scripts/ensure-system-deps.sh test|run
-set -euo pipefail
+# usage: scripts/ensure-system-deps.sh venv|test|run
+#   venv  only what `python3 -m venv` needs (run before the virtualenv is made)
+#   test  Qt's offscreen libraries, a font, and D-Bus + gnome-keyring for the real-keyring test
+#   run   Qt's libraries for a real window on X11
+set -uo pipefail
 purpose=${1:-test}
+python=${PYTHON:-python3}
 
-# package -> why we need it
-declare -A why=(
-  [libgl1]="Qt's GUI library links against libGL, even offscreen"
-  [libegl1]="Qt's GUI library links against libEGL"
-  [libfontconfig1]="Qt finds fonts through fontconfig"
-  [fonts-dejavu-core]="a font, so windows and screenshots show text"
-  [libxkbcommon0]="Qt's keyboard handling"
-  [libglib2.0-0]="Qt's event dispatcher"
-  [libdbus-1-3]="Qt links against libdbus"
-)
-wanted=(libgl1 libegl1 libfontconfig1 fonts-dejavu-core libxkbcommon0 libglib2.0-0 libdbus-1-3)
-if [ "$purpose" = test ]; then
-  why[dbus]="dbus-run-session, for the real Secret Service keyring test"
-  why[gnome-keyring]="a real Secret Service for the keyring integration test"
-  wanted+=(dbus gnome-keyring)
+declare -A why=()
+wanted=()
+want() { why[$1]=$2; wanted+=("$1"); }
+
+if [ "$purpose" = venv ]; then
+  # Debian's own python3 splits venv/ensurepip into python3-venv; other Pythons carry it.
+  if ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    want python3-venv "python3 -m venv, for the project's .venv"
+  fi
 else
-  # A real window on X11 needs the xcb platform plugin's libraries.
-  for p in libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
-           libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1; do
-    why[$p]="Qt's X11 (xcb) platform plugin"
-    wanted+=("$p")
-  done
+  want libgl1 "Qt's GUI library links against libGL, even offscreen"
+  want libegl1 "Qt's GUI library links against libEGL"
+  want libfontconfig1 "Qt finds fonts through fontconfig"
+  want fonts-dejavu-core "a font, so windows and screenshots show text"
+  want libxkbcommon0 "Qt's keyboard handling"
+  want libglib2.0-0 "Qt's event dispatcher"
+  want libdbus-1-3 "Qt links against libdbus"
+  if [ "$purpose" = test ]; then
+    want dbus "dbus-run-session, for the real Secret Service keyring test"
+    want gnome-keyring "a real Secret Service for the keyring integration test"
+  else
+    for p in libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
+             libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1; do
+      want "$p" "Qt's X11 (xcb) platform plugin"
+    done
+  fi
 fi
 
 command -v dpkg-query >/dev/null 2>&1 || exit 0   # not Debian: nothing we can check here
 
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+
 missing=()
 for p in "${wanted[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-  [ "$status" = "install ok installed" ] || missing+=("$p")
+  # Debian 13 / Ubuntu 24.04 renamed some libraries with a t64 suffix; either name will do.
+  installed "$p" || installed "${p}t64" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "Missing Debian packages:"
 for p in "${missing[@]}"; do echo "  $p  (${why[$p]})"; done
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Installing them with apt-get (running as root)..."
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-else
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "Install them with:"
   echo "  sudo apt-get install --no-install-recommends ${missing[*]}"
+  exit 0
 fi
+
+echo "Installing them with apt-get (running as root)..."
+apt-get update -qq || echo "warning: apt-get update failed; trying with the package lists we have"
+names=()
+for p in "${missing[@]}"; do
+  if apt-cache show "$p" >/dev/null 2>&1; then names+=("$p"); else names+=("${p}t64"); fi
+done
+if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${names[@]}" >/dev/null; then
+  echo "warning: apt-get could not install ${names[*]}; the steps that need them may fail or be skipped"
+fi
+exit 0

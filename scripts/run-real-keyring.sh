@@ -18,7 +18,12 @@ if [ "$#" -eq 0 ]; then
     exit 2
 fi
 
-printf '%s' "${KEYRING_TEST_PASSWORD:-ci-only-password}" \
-    | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-export REAL_KEYRING=1 # tests marked real_keyring run only when this is "1"
+# If the daemon cannot start here (a container without what it needs), run the command anyway:
+# only the tests marked real_keyring are skipped, not the whole suite.
+if printf '%s' "${KEYRING_TEST_PASSWORD:-ci-only-password}" \
+    | gnome-keyring-daemon --unlock --components=secrets >/dev/null; then
+    export REAL_KEYRING=1 # tests marked real_keyring run only when this is "1"
+else
+    echo "run-real-keyring.sh: gnome-keyring-daemon did not start; real-keyring tests will be skipped." >&2
+fi
 exec "$@"

@@ -120,7 +120,7 @@ async def keys_shots(sandbox: Sandbox, out: Path) -> KeyService:
 
 
 async def batch_shots(service: KeyService, out: Path) -> None:
-    held = [row.key_id for row in await service.inventory() if row.state.can_sign]
+    held = [row.key_id for row in (await service.inventory()).rows if row.state.can_sign]
     dialog = BatchDialog(
         held, service.load, customer_code=Sandbox.DEMO_CUSTOMER_CODE, clock=lambda: NOW
     )

@@ -25,6 +25,10 @@ _LEAKY_ENV = (
     "CLOUDFLARE_API_KEY",
     "CLOUDFLARE_EMAIL",
     "CFSTREAM_CONFIG_DIR",
+    # A proxy on the CI runner would capture the tests' plain httpx clients talking to the
+    # loopback sandbox (the app itself ignores proxies for loopback).
+    *(f"{name}_proxy" for name in ("http", "https", "all", "no")),
+    *(f"{name}_PROXY" for name in ("HTTP", "HTTPS", "ALL", "NO")),
 )
 
 

@@ -204,8 +204,11 @@ def test_stop_ends_a_request_stuck_in_a_delay() -> None:
 
     caller = threading.Thread(target=call)
     caller.start()
-    while not sandbox.requests:  # wait until the request is inside the sandbox
+    for _ in range(1000):  # wait (at most ~10 s) until the request is inside the sandbox
+        if sandbox.requests:
+            break
         threading.Event().wait(0.01)
+    assert sandbox.requests, "the request never reached the sandbox"
     sandbox.stop()
     caller.join(timeout=20)
     assert not caller.is_alive()

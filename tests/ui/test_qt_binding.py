@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 from PySide6.QtCore import QObject, Signal
 
 
@@ -17,6 +18,10 @@ class _Emitter(QObject):
     with_text = Signal(str)
 
 
+@pytest.mark.skipif(
+    sys.version_info >= (3, 12),
+    reason="True is immortal from Python 3.12 on: its reference count says nothing there",
+)
 def test_emitting_signals_from_python_keeps_reference_counts(qapp: object) -> None:
     emitter = _Emitter()
     received: list[object] = []
