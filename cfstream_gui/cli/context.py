@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TextIO
 
 from cfstream_gui.core.api import resolve_base_url
+from cfstream_gui.core.customer_codes import is_profiles_account
 from cfstream_gui.core.profiles import ACCOUNT_ID_ENV, Profile, ProfileStore
 from cfstream_gui.core.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
@@ -81,6 +82,10 @@ def find_profile(ctx: Context, name: str | None, account: str | None) -> tuple[P
     profile = ctx.profiles.resolve(name)  # a missing named profile is a ProfileError (exit 2)
     saved = any(p.name == profile.name for p in ctx.profiles.list())
     if account is not None:
+        if not is_profiles_account(profile, account):
+            # Another account than the profile's own: its customer code does not apply, and
+            # nothing learnt in this run (such as that account's code) belongs in the profile.
+            profile, saved = replace(profile, customer_code=None), False
         profile = replace(profile, account_id=account.strip())
     if not profile.account_id:
         raise UsageError(

@@ -16,10 +16,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from cfstream_gui.core.api import StreamClient
+from cfstream_gui.core.customer_codes import detect_code
 from cfstream_gui.core.local_signing import sign_locally
 from cfstream_gui.core.models import AccessRule, TokenRequest
 from cfstream_gui.core.timeparse import TimeParseError, parse_when, to_epoch
-from cfstream_gui.core.urls import customer_code_from_video
 from cfstream_gui.core.validation import Severity, check_request
 
 from .context import Context, Target, resolve_target
@@ -136,11 +136,11 @@ async def _fetch(
 async def _customer_code(
     client: StreamClient, uid: str, target: Target, ctx: Context, output: str
 ) -> str | None:
-    """From the profile, else detected from the video's own URLs (and remembered)."""
+    """From the profile, else detected from the video's URLs (and remembered in a saved profile;
+    `find_profile` drops both when --account names another account than the profile's)."""
     if target.profile.customer_code:
         return target.profile.customer_code
-    video = await client.get_video(target.account_id, uid)
-    code = customer_code_from_video(video)
+    code = await detect_code(client, target.account_id, uid)
     if code is None:
         hint = (
             f"Set it with `cfstream-token profiles add {target.profile.name} --customer-code "

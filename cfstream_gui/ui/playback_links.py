@@ -1,8 +1,9 @@
 """Where the window's playback links come from: the account's customer code.
 
-No API field gives the code by itself. It is taken from the profile, else from a pasted
-customer-<code> link, else from the video's own URLs (one extra API call, once per profile and
-session). A code learnt that way is also kept in the saved profile, off the UI thread.
+The policy is core.customer_codes': the profile's code for its own account, else a pasted
+customer-<code> link, else the video's own URLs (one extra API call, once per account and
+session). A code learnt that way is kept in the saved profile (off the UI thread) only when the
+account is the profile's own.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import asyncio
 import logging
 
 from cfstream_gui.core.api import ApiError, StreamClient
+from cfstream_gui.core.customer_codes import detect_code, is_profiles_account, remembered_code
 from cfstream_gui.core.models import TokenRequest
 from cfstream_gui.core.profiles import Profile, ProfileError, ProfileStore
-from cfstream_gui.core.urls import PlaybackUrls, customer_code_from_video, playback_urls
+from cfstream_gui.core.urls import PlaybackUrls, playback_urls
 from cfstream_gui.ui.async_support import BackgroundTasks
 
 logger = logging.getLogger(__name__)
@@ -23,7 +25,15 @@ class CustomerCodes:
     def __init__(self, store: ProfileStore, tasks: BackgroundTasks) -> None:
         self._store = store
         self._tasks = tasks
-        self._learnt: dict[str, str] = {}
+        self._learnt: dict[str, str] = {}  # account id -> code, for this session
+
+    def known(self, profile: Profile, account_id: str, *, pasted: str | None) -> str | None:
+        """A code without asking Cloudflare (local signing never makes a request)."""
+        return (
+            remembered_code(profile, account_id)
+            or pasted
+            or self._learnt.get(account_id.strip().lower())
+        )
 
     async def find(
         self,
@@ -35,18 +45,18 @@ class CustomerCodes:
         pasted: str | None,
         persist: bool,
     ) -> str | None:
-        code = profile.customer_code or pasted or self._learnt.get(profile.name)
+        code = self.known(profile, account_id, pasted=pasted)
         if code is not None:
             return code
         try:
-            code = customer_code_from_video(await client.get_video(account_id, video_uid))
+            code = await detect_code(client, account_id, video_uid)
         except ApiError as exc:
             # The token itself was made; only the links are missing, and the panel says why.
             logger.info("no customer code from the video: %s", type(exc).__name__)
             return None
         if code is not None:
-            self._learnt[profile.name] = code
-            if persist:
+            self._learnt[account_id.strip().lower()] = code
+            if persist and is_profiles_account(profile, account_id):
                 self._tasks.spawn(self._persist(profile.name, code), "keep customer code")
         return code
 

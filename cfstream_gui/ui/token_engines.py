@@ -100,5 +100,7 @@ class TokenEngines:
         # even a slow machine's UI live.
         sign = partial(sign_locally, request, key, now=int(self._clock()))
         token = await asyncio.get_running_loop().run_in_executor(None, sign)
-        code = profile.customer_code or self._form.pasted_customer_code()
+        code = self._codes.known(
+            profile, self._account.account_id(), pasted=self._form.pasted_customer_code()
+        )
         return token, links_for(code, token, request, profile)

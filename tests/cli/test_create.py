@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cfstream_gui.core.secrets import SecretStore
 from cfstream_gui.core.tokens import decode_token
 from cfstream_gui.core.urls import URL_KINDS
 from cfstream_gui.sandbox import Fault, Sandbox
@@ -309,3 +310,23 @@ def test_account_option_overrides_the_profile(
 
     assert result.code == 3  # the sandbox's token is not for that account
     assert f"/accounts/{other}/stream/{signed_uid}/token" in sb.requests[-1].path
+
+
+def test_another_accounts_links_never_use_or_overwrite_the_profiles_code(
+    sb: Sandbox, cli: Run, signed_uid: str, config_dir: Path
+) -> None:
+    other_account = "fedcba9876543210fedcba9876543210"
+    added = cli(
+        "profiles", "add", "other", "--account", other_account, "--base-url", sb.base_url,
+        "--customer-code", "otheraccount0000", "--use",
+    )  # fmt: skip
+    assert added.code == 0, added.err
+    SecretStore().set_api_token("other", sb.DEMO_API_TOKEN)
+
+    # The profile belongs to another account; this run points --account at the sandbox's.
+    result = cli("create", signed_uid, "--account", sb.DEMO_ACCOUNT_ID, "-o", "watch")
+
+    assert result.code == 0, result.err
+    assert result.out.startswith(CODE_HOST)  # the code of the account in use, detected
+    saved = json.loads((config_dir / "profiles.json").read_text())
+    assert saved["profiles"]["other"]["customer_code"] == "otheraccount0000"  # left alone
