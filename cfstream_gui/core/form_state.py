@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -168,7 +169,11 @@ class FormStore:
         if not isinstance(data, dict):
             logger.warning("ignoring the saved form %s: not a JSON object", self.path)
             return None
-        return FormState.from_dict(data)
+        try:
+            return FormState.from_dict(data)
+        except Exception as exc:  # a damaged file must never stop the app from starting
+            logger.warning("ignoring the saved form %s: %s", self.path, type(exc).__name__)
+            return None
 
     def save(self, state: FormState, *, secrets: Sequence[str] = ()) -> None:
         """Write `state` atomically. `secrets` are values that must never reach the file (the
@@ -200,7 +205,8 @@ def _opt_str(value: Any) -> str | None:
 
 
 def _opt_int(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    # json.loads accepts Infinity and NaN, which int() refuses.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
     return int(value)
 

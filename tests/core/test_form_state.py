@@ -153,3 +153,16 @@ def test_a_form_from_before_engines_restores_with_cloudflares_key(config_dir: Pa
     (config_dir / FORM_FILE).write_text(json.dumps({"video": "abc", "url_kind": "hls"}))
     state = FormStore().load()
     assert state is not None and state.engine is SigningEngine.CLOUDFLARE and state.key_id is None
+
+
+@pytest.mark.parametrize("number", ["Infinity", "-Infinity", "NaN", "1e400"])
+def test_non_finite_numbers_are_dropped_not_fatal(config_dir: Path, number: str) -> None:
+    config_dir.mkdir(parents=True)
+    video = "ea95132c15732412d22c1476fa83f27a"
+    (config_dir / FORM_FILE).write_text(
+        f'{{"video": "{video}", "exp_offset": {number}, "nbf_offset": {number}}}'
+    )
+    state = FormStore().load()
+    assert state is not None
+    assert state.video == video
+    assert state.exp_at(NOW) is None and state.nbf_at(NOW) is None
