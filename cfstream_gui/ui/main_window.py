@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -53,7 +53,22 @@ from cfstream_gui.ui.window_keys import KEY_ERRORS, WindowKeys
 logger = logging.getLogger(__name__)
 
 # Fits everything (the banner, a signing key row, five rules) without scrolling.
-DEFAULT_SIZE = (980, 890)
+DEFAULT_WIDTH = 980
+ROOM_FOR_BANNER_AND_RESULT = 110
+
+
+class FormScrollArea(QScrollArea):
+    """A scroll area that asks for its content's full height, so the window can be sized to
+    show the form whole; it still scrolls when the screen is smaller."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        content = self.widget()
+        if content is not None:
+            hint.setHeight(content.sizeHint().height() + 2 * self.frameWidth())
+        return hint
+
+
 BUSY_TEXTS = {
     SigningEngine.CLOUDFLARE: "Creating the token…",
     SigningEngine.API_KEY: "Creating the token with your signing key…",
@@ -127,7 +142,9 @@ class MainWindow(QMainWindow):
         self._layout()
         align_labels(self.account.form_layout, self.form.form_layout)
         self.setStyleSheet(FIELD_STYLE)
-        self.resize(*DEFAULT_SIZE)
+        # Tall enough for the whole form plus an error banner and the result's detail lines, so
+        # neither pushes the form into a scroll bar (the window manager keeps it on screen).
+        self.resize(DEFAULT_WIDTH, self._content_height() + ROOM_FOR_BANNER_AND_RESULT)
 
         self.account.changed.connect(self.update_create_state)
         self.account.verifyRequested.connect(self.verify_api_token)
@@ -180,7 +197,7 @@ class MainWindow(QMainWindow):
         body.setSpacing(6)
         body.addWidget(self.account)
         body.addWidget(self.form, 1)
-        scroll = QScrollArea()
+        scroll = FormScrollArea()
         scroll.setObjectName("formScrollArea")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -190,17 +207,24 @@ class MainWindow(QMainWindow):
 
         result_group = QGroupBox("Result")
         result_group.setObjectName("resultGroup")
-        QVBoxLayout(result_group).addWidget(self.result)
+        result_layout = QVBoxLayout(result_group)
+        result_layout.addWidget(self.result)
+        # Spare height collects here, under the result, not as a dead band mid-form.
+        result_layout.addStretch(1)
 
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(8, 6, 8, 2)
         outer.setSpacing(6)
         outer.addWidget(self.banner)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(scroll)
         outer.addWidget(self.action_bar)
-        outer.addWidget(result_group)
+        outer.addWidget(result_group, 1)
         self.setCentralWidget(central)
+
+    def _content_height(self) -> int:
+        """The window's height with the form shown whole (FormScrollArea hints its content)."""
+        return self.sizeHint().height()
 
     def _reveal_preview(self, shown: bool) -> None:
         """The preview opens below the rules: scroll it into view once it has its height."""
