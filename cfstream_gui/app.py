@@ -72,7 +72,7 @@ def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
         # Keys made or imported for the sandbox profile live in memory for this session only:
         # the sandbox never touches the real keyring.
         session_secrets = SecretStore(backend=SessionKeyring(), env={})
-    return MainWindow(
+    window = MainWindow(
         profiles=ProfileStore(env=env),
         secrets=SecretStore(env=env),
         client_factory=lambda base_url: StreamClient(None, base_url=base_url, env=env),
@@ -84,6 +84,21 @@ def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
         env=env,
         session_secrets=session_secrets,
     )
+    if sandbox is not None:
+        offer_a_demo_video(window, sandbox)
+    return window
+
+
+def offer_a_demo_video(window: MainWindow, sandbox: Sandbox) -> None:
+    """A first-time user in the sandbox does not know any video ID: start from a demo video
+    that needs a signed URL (the sandbox knows no other videos, so a restored one from a real
+    account would only get "not found")."""
+    video = window.form.videoIdEdit
+    known = {str(v["uid"]) for v in sandbox.videos}
+    if video.text().strip() not in known:
+        video.setText(sandbox.video_uids(signed=True)[0])
+    names = ", ".join(sorted(known)[:2])
+    video.setPlaceholderText(f"A sandbox demo video ID, e.g. {names}")
 
 
 def _application(args_list: list[str]) -> QApplication:

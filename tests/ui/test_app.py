@@ -38,6 +38,8 @@ def test_main_runs_the_sandbox_window_and_returns_when_it_closes(
             seen["profile"] = window.account.profile_name()
             seen["store"] = window.account.tokenStoreLabel.text()
             seen["hook"] = sys.excepthook
+            seen["video"] = window.form.videoIdEdit.text()
+            seen["can_create"] = window.createTokenButton.isEnabled()
             window.close()
 
     QTimer.singleShot(300, inspect_then_close)
@@ -47,6 +49,8 @@ def test_main_runs_the_sandbox_window_and_returns_when_it_closes(
     assert seen["profile"] == "sandbox"
     assert "this session only" in seen["store"]
     assert isinstance(seen["hook"], CrashHandler)
+    # A first-time user can press Create at once: a demo video is already filled in.
+    assert len(seen["video"]) == 32 and seen["can_create"]
     assert sys.excepthook is hook_before  # put back on the way out
     assert qapp.applicationName() == APP_NAME
     assert qapp.desktopFileName() == APP_ID
