@@ -22,6 +22,8 @@ from typing import Any
 
 import platformdirs
 
+from cfstream_gui.core.urls import customer_code_message, is_customer_code
+
 APP_NAME = "cfstream-gui"
 CONFIG_DIR_ENV = "CFSTREAM_CONFIG_DIR"
 ACCOUNT_ID_ENV = "CLOUDFLARE_ACCOUNT_ID"
@@ -30,7 +32,6 @@ FILE_VERSION = 1
 DEFAULT_PROFILE_NAME = "default"
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9._-]+$")
-_CUSTOMER_CODE_RE = re.compile(r"^[a-z0-9]+$")
 
 
 class ProfileError(Exception):
@@ -199,11 +200,8 @@ class ProfileStore:
     def remember_customer_code(self, name: str, code: str) -> None:
         """Keep the customer code learnt from a video, creating the profile if needed (the
         implicit "default" profile becomes a saved one this way)."""
-        if not _CUSTOMER_CODE_RE.fullmatch(code):
-            raise ProfileError(
-                f"The customer code “{code}” should be lowercase letters and digits only, "
-                "as in customer-<code>.cloudflarestream.com."
-            )
+        if not is_customer_code(code):
+            raise ProfileError(customer_code_message(code))
         raw = self._read()
         if name in raw["profiles"]:
             profile = Profile.from_dict(raw["profiles"][name], name=name)

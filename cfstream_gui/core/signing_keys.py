@@ -16,6 +16,7 @@ import binascii
 import json
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cached_property
 from typing import Any
 
@@ -27,10 +28,11 @@ from jwt.algorithms import RSAAlgorithm
 from jwt.exceptions import InvalidKeyError
 
 from cfstream_gui.core.api_models import SigningKeyMaterial
+from cfstream_gui.core.ids import is_hex_id
 
 MIN_KEY_BITS = 2048
-_KEY_ID = re.compile(r"[0-9a-fA-F]{32}")
-_PEM_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----")
+# A PEM block's first line; group 1 is its label ("RSA PRIVATE KEY", "PUBLIC KEY", ...).
+PEM_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----")
 _PROBE = b"cfstream-gui signing key check"
 # Longer than any key ID: a key pasted into the ID box must never be repeated back.
 _ECHO_LIMIT = 40
@@ -98,6 +100,13 @@ def key_from_material(material: SigningKeyMaterial) -> SigningKey:
             return import_key(material.jwk, material.id)
         except KeyImportError:
             raise pem_error from None
+
+
+def unsaved_api_pem(key: SigningKey | None, material: SigningKeyMaterial) -> str:
+    """A new key that could not be kept, in the one form a user is handed it: base64 of a PEM,
+    as in Cloudflare's answer and as `/token`'s `pem` field takes it. Re-encoded from `key` when
+    the answer could be read (its `jwk` may have been the readable part), else as sent."""
+    return key.api_pem() if key is not None else material.pem
 
 
 # --- recognising the input ---------------------------------------------------------------------
@@ -204,7 +213,7 @@ def _pem_block(text: str) -> tuple[str, str]:
     be made on the PEM's shape alone."""
     # PEMs kept in JSON or .env files often have literal "\n" where the line breaks were.
     text = text.replace("\\r\\n", "\n").replace("\\n", "\n")
-    begins = list(_PEM_BEGIN.finditer(text))
+    begins = list(PEM_BEGIN.finditer(text))
     if not begins:
         raise KeyImportError(
             "The signing key's PEM has no -----BEGIN line, so its start was cut off; "
@@ -221,28 +230,58 @@ def _pem_block(text: str) -> tuple[str, str]:
             "copy the whole key, including the END line."
         )
     body = text[begin.end() : end]
-    if "ENCRYPTED" in body and "Proc-Type" in body:  # legacy OpenSSL passphrase headers
+    if has_passphrase_headers(body):
         raise _encrypted()
     return label, body
 
 
-def _check_label(label: str) -> None:
+class PemKind(Enum):
+    """What a PEM label says its block holds, as far as Stream signing is concerned."""
+
+    PRIVATE = "private"  # an RSA key, PKCS#1 or PKCS#8: what a signing key comes as
+    ENCRYPTED = "encrypted"  # PKCS#8 behind a passphrase
+    NOT_RSA = "not RSA"  # a private key of another kind (EC, DSA, OpenSSH's own format)
+    PUBLIC = "public"  # a public key or certificate: no use for signing
+    OTHER = "other"  # anything else
+
+
+_NOT_RSA = {"EC PRIVATE KEY": "an EC key", "DSA PRIVATE KEY": "a DSA key"}
+
+
+def pem_kind(label: str) -> PemKind:
+    if label in {"RSA PRIVATE KEY", "PRIVATE KEY"}:
+        return PemKind.PRIVATE
     if label == "ENCRYPTED PRIVATE KEY":
-        raise _encrypted()
+        return PemKind.ENCRYPTED
+    if label in _NOT_RSA or label == "OPENSSH PRIVATE KEY":
+        return PemKind.NOT_RSA
     if label in {"PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE"}:
+        return PemKind.PUBLIC
+    return PemKind.OTHER
+
+
+def has_passphrase_headers(text: str) -> bool:
+    """Legacy OpenSSL encryption: an "RSA PRIVATE KEY" label with `Proc-Type` headers."""
+    return "ENCRYPTED" in text and "Proc-Type" in text
+
+
+def _check_label(label: str) -> None:
+    kind = pem_kind(label)
+    if kind is PemKind.PRIVATE:
+        return
+    if kind is PemKind.ENCRYPTED:
+        raise _encrypted()
+    if kind is PemKind.PUBLIC:
         raise _public_key()
-    if label == "EC PRIVATE KEY":
-        raise _not_rsa("an EC key")
-    if label == "DSA PRIVATE KEY":
-        raise _not_rsa("a DSA key")
     if label == "OPENSSH PRIVATE KEY":
         raise KeyImportError(
             f"The signing key is in OpenSSH's format, which Cloudflare never uses; {_PASTE}."
         )
-    if label not in {"RSA PRIVATE KEY", "PRIVATE KEY"}:
-        raise KeyImportError(
-            f"The signing key is a PEM '{label.lower()}', not a private key; {_PASTE}."
-        )
+    if kind is PemKind.NOT_RSA:
+        raise _not_rsa(_NOT_RSA[label])
+    raise KeyImportError(
+        f"The signing key is a PEM '{label.lower()}', not a private key; {_PASTE}."
+    )
 
 
 def _rebuild_pem(label: str, body: str) -> bytes:
@@ -427,7 +466,7 @@ def _resolve_key_id(found: str | None, given: str | None) -> str:
             "give its 32-character key ID as well.",
             needs_key_id=True,
         )
-    if not _KEY_ID.fullmatch(key_id):
+    if not is_hex_id(key_id):
         raise KeyImportError(
             f"The signing key ID {_shown(key_id)} is not 32 hex characters like Cloudflare's "
             "key IDs; copy the 'id' shown with the key."

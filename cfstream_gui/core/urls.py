@@ -25,8 +25,9 @@ URL_KIND_LABELS: dict[str, str] = {
     "embed": "Embed HTML",
 }
 
-_HOST_RE = re.compile(r"^customer-([a-z0-9]+)\.cloudflarestream\.com$")
-_CODE_RE = re.compile(r"^[a-z0-9]+$")
+# The one definition of a customer code and of the host it names (use fullmatch).
+CUSTOMER_CODE_RE = re.compile(r"[a-z0-9]+")
+CUSTOMER_HOST_RE = re.compile(r"customer-([a-z0-9]+)\.cloudflarestream\.com")
 # A JWS compact token (base64url parts joined by dots) or a bare video UID. Anything else
 # would change the meaning of the URL path.
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -64,6 +65,33 @@ class PlaybackUrls:
             yield kind, self.get(kind)
 
 
+def is_customer_code(text: str) -> bool:
+    return CUSTOMER_CODE_RE.fullmatch(text) is not None
+
+
+def customer_code_message(code: str) -> str:
+    """The sentence for a customer code that is not one (`is_customer_code` is False)."""
+    return (
+        f"The customer code “{code}” should be lowercase letters and digits only, "
+        "as in customer-<code>.cloudflarestream.com."
+    )
+
+
+def customer_code_from_host(host: str) -> str | None:
+    """The code in a `customer-<code>.cloudflarestream.com` host name, else None."""
+    match = CUSTOMER_HOST_RE.fullmatch(host.lower())
+    return match.group(1) if match else None
+
+
+def parse_customer_code(text: str) -> str | None:
+    """The code in `abc123`, `customer-abc123` or a whole customer-abc123... host or URL, as
+    people paste it; None when there is no code in `text`."""
+    code = text.strip().lower()
+    code = re.sub(r"^(https?://)?customer-", "", code)
+    code = re.sub(r"\.cloudflarestream\.com(/.*)?$", "", code)
+    return code if is_customer_code(code) else None
+
+
 def customer_code_from_video(video: Mapping[str, Any]) -> str | None:
     """The customer code in the host of the video's preview, thumbnail or manifest URLs.
 
@@ -79,9 +107,9 @@ def customer_code_from_video(video: Mapping[str, Any]) -> str | None:
             host = urlsplit(url.strip()).hostname or ""
         except ValueError:
             continue
-        match = _HOST_RE.fullmatch(host)
-        if match:
-            return match.group(1)
+        code = customer_code_from_host(host)
+        if code is not None:
+            return code
     return None
 
 
@@ -94,11 +122,8 @@ def playback_urls(
 ) -> PlaybackUrls:
     """Every link a viewer could use with `token`. `delivery_base` replaces the Cloudflare host
     (the sandbox serves playback on loopback)."""
-    if not _CODE_RE.fullmatch(customer_code):
-        raise ValueError(
-            f"The customer code “{customer_code}” should be lowercase letters and digits only, "
-            "as in customer-<code>.cloudflarestream.com."
-        )
+    if not is_customer_code(customer_code):
+        raise ValueError(customer_code_message(customer_code))
     token = token.strip()
     if not _TOKEN_RE.fullmatch(token):
         raise ValueError(

@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from cfstream_gui.core.ids import is_hex_id
 from cfstream_gui.core.tokens import TokenDecodeError, decode_token
+from cfstream_gui.core.urls import customer_code_from_host
 
-_UID_RE = re.compile(r"^[0-9a-fA-F]{32}$")
 _URL_IN_TEXT_RE = re.compile(r"(?:https?://|//)[^\s\"'<>]+|[\w.-]+\.(?:com|net)/[^\s\"'<>]+")
-_CUSTOMER_HOST_RE = re.compile(r"^customer-([a-z0-9]+)\.cloudflarestream\.com$")
 _STREAM_HOSTS = re.compile(r"(^|\.)(cloudflarestream\.com|videodelivery\.net)$")
 
 
@@ -34,7 +34,7 @@ class VideoReference:
 
 
 def is_video_uid(text: str) -> bool:
-    return bool(_UID_RE.fullmatch(text))
+    return is_hex_id(text)
 
 
 def parse_video_reference(text: str) -> VideoReference:
@@ -73,8 +73,7 @@ def _from_url(text: str) -> VideoReference | None:
         uid = _uid_from_signed_segment(segments)
     if uid is None:
         return None
-    match = _CUSTOMER_HOST_RE.fullmatch(host)
-    return VideoReference(uid.lower(), match.group(1) if match else None, from_url=True)
+    return VideoReference(uid.lower(), customer_code_from_host(host), from_url=True)
 
 
 def _uid_from_signed_segment(segments: list[str]) -> str | None:

@@ -18,7 +18,13 @@ from jwt.algorithms import RSAAlgorithm
 
 from cfstream_gui.core.api import SigningKeyMaterial, StreamClient
 from cfstream_gui.core.models import TokenRequest
-from cfstream_gui.core.signing_keys import KeyImportError, SigningKey, import_key, key_from_material
+from cfstream_gui.core.signing_keys import (
+    KeyImportError,
+    SigningKey,
+    import_key,
+    key_from_material,
+    unsaved_api_pem,
+)
 from cfstream_gui.core.validation import check_request
 from cfstream_gui.sandbox import Sandbox
 
@@ -175,6 +181,24 @@ async def test_key_from_material_falls_back_to_the_jwk(running_sandbox: Sandbox)
     both_bad = SigningKeyMaterial(material.id, "bm90IGEga2V5", "bm90IGEga2V5")
     with pytest.raises(KeyImportError, match="does not decode to a private key"):
         key_from_material(both_bad)
+
+
+@pytest.mark.asyncio
+async def test_an_unsaved_key_is_handed_over_as_base64_pem_on_every_path(
+    running_sandbox: Sandbox,
+) -> None:
+    material = await created_material(running_sandbox)
+    read = key_from_material(material)
+    # Readable answer: the base64 PEM again, whichever field it was read from.
+    assert unsaved_api_pem(read, material) == material.pem
+    from_jwk = SigningKeyMaterial(material.id, "bm90IGEga2V5", material.jwk)
+    shown = unsaved_api_pem(key_from_material(from_jwk), from_jwk)
+    assert shown == material.pem
+    request = TokenRequest(KID, key_id=material.id, pem=shown)
+    assert check_request(request, now=1_700_000_000) == []  # what `/token` takes
+    # Unreadable answer: Cloudflare's `pem` exactly as sent, still its base64 form.
+    unreadable = SigningKeyMaterial(material.id, "bm90IGEga2V5", "bm90IGEga2V5")
+    assert unsaved_api_pem(None, unreadable) == "bm90IGEga2V5"
 
 
 # --- rejected inputs ---------------------------------------------------------------------------

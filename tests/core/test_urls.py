@@ -11,7 +11,9 @@ from cfstream_gui.core.urls import (
     URL_KIND_LABELS,
     URL_KINDS,
     PlaybackUrls,
+    customer_code_from_host,
     customer_code_from_video,
+    parse_customer_code,
     playback_urls,
 )
 
@@ -71,6 +73,30 @@ def test_no_customer_code_when_no_url_carries_one(video: dict[str, Any]) -> None
 def test_customer_code_host_match_ignores_case_of_host() -> None:
     video = _video(preview=f"https://Customer-{CODE}.CloudflareStream.com/{UID}/watch")
     assert customer_code_from_video(video) == CODE
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (CODE, CODE),
+        (f" {CODE.upper()} ", CODE),
+        (f"customer-{CODE}", CODE),
+        (f"customer-{CODE}.cloudflarestream.com", CODE),
+        (f"{HOST}/{UID}/watch", CODE),
+        ("a b", None),
+        ("", None),
+        (f"https://{CODE}", None),
+        (f"customer-{CODE}.example.com", None),
+    ],
+)
+def test_parse_customer_code_accepts_what_people_paste(text: str, expected: str | None) -> None:
+    assert parse_customer_code(text) == expected
+
+
+def test_customer_code_from_host_needs_the_whole_stream_host() -> None:
+    assert customer_code_from_host(f"customer-{CODE}.cloudflarestream.com") == CODE
+    assert customer_code_from_host(f"customer-{CODE}.cloudflarestream.com.evil.example") is None
+    assert customer_code_from_host("iframe.videodelivery.net") is None
 
 
 # -- playback links ---------------------------------------------------------------------------

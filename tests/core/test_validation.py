@@ -328,6 +328,16 @@ def test_a_wrapped_base64_key_passes(cloudflare_pem: str) -> None:
             "private key",
             "passphrase",
         ),
+        (
+            KEY_ID,
+            b64("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nMII\n"),
+            "private key",
+            "passphrase",
+        ),
+        # The same PEM kinds signing_keys refuses: Stream keys are RSA.
+        (KEY_ID, b64("-----BEGIN EC PRIVATE KEY-----\nMII\n"), "private key", "are RSA"),
+        (KEY_ID, b64("-----BEGIN OPENSSH PRIVATE KEY-----\nb3B\n"), "private key", "are RSA"),
+        (KEY_ID, b64("-----BEGIN CERTIFICATE-----\nMII\n"), "private key", "not a private"),
     ],
 )
 def test_signing_key_problems(key_id: str | None, pem: str | None, field: str, phrase: str) -> None:
