@@ -8,18 +8,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import re
 import sys
 from dataclasses import replace
 from typing import TextIO
 
 from cfstream_gui.core.api import ApiError, StreamClient
+from cfstream_gui.core.ids import is_hex_id
 from cfstream_gui.core.profiles import (
     ACCOUNT_ID_ENV,
     DEFAULT_PROFILE_NAME,
     Profile,
     check_profile_name,
 )
+from cfstream_gui.core.urls import parse_customer_code
 from cfstream_gui.core.validation import Severity, check_account_id
 
 from .context import Context, base_url_for
@@ -98,15 +99,25 @@ def run_profiles(args: argparse.Namespace, ctx: Context) -> int:
     if command == "add":
         return _add(args, ctx)
     if command == "remove":
-        ctx.profiles.remove(args.name)
-        ctx.secrets.delete_api_token(args.name)
-        print(f"Removed profile {args.name} and its stored API token.", file=ctx.out)
-        return EXIT_OK
+        return _remove(args.name, ctx)
     if command == "use":
         ctx.profiles.use(args.name)
         print(f"Now using profile {args.name}.", file=ctx.out)
         return EXIT_OK
     raise UsageError(f"Unknown profiles action {command!r}.")
+
+
+def _remove(name: str, ctx: Context) -> int:
+    ctx.profiles.remove(name)
+    # Its secrets too: a profile re-created under this name must not find the old ones.
+    ctx.secrets.delete_api_token(name)
+    keys = ctx.secrets.delete_signing_keys(name)
+    if keys:
+        what = f", its API token and {keys} signing {'key' if keys == 1 else 'keys'}"
+    else:
+        what = " and its API token"
+    print(f"Removed profile {name}{what} from the keyring.", file=ctx.out)
+    return EXIT_OK
 
 
 def _list(ctx: Context) -> int:
@@ -137,19 +148,21 @@ def _list(ctx: Context) -> int:
 def _add(args: argparse.Namespace, ctx: Context) -> int:
     check_profile_name(args.name)
     existing = saved_profile(ctx, args.name)
-    if existing is None and args.account is None:
+    # Stripped like everywhere else the account ID is read: a stray space would be sent along.
+    account = args.account.strip() if args.account is not None else None
+    if existing is None and account is None:
         raise UsageError(
             f"A new profile needs an account ID: `cfstream-token profiles add {args.name} "
             "--account ID`."
         )
-    if args.account is not None:
-        _check_account(args.account, ctx)
+    if account is not None:
+        _check_account(account, ctx)
     profile = existing or Profile(name=args.name)
     if args.base_url is not None:
         # Refuses plain http to anything but loopback before it is saved, not at first use.
         base_url_for(replace(profile, api_base_url=args.base_url), {})
     changes = {
-        "account_id": args.account,
+        "account_id": account,
         "customer_code": _customer_code(args.customer_code),
         "api_base_url": args.base_url,
     }
@@ -180,7 +193,7 @@ def _default_key(text: str, profile: str, ctx: Context) -> str | None:
     key_id = text.strip().lower()
     if not key_id:
         return None
-    if not re.fullmatch(r"[0-9a-f]{32}", key_id):
+    if not is_hex_id(key_id):
         raise UsageError(
             f"The default key {text!r} is not 32 hex characters like Cloudflare's key IDs; "
             "copy the ID `cfstream-token keys list` shows."
@@ -197,10 +210,8 @@ def _customer_code(text: str | None) -> str | None:
     """The code from `abc123`, `customer-abc123` or a whole customer-abc123... URL."""
     if text is None:
         return None
-    code = text.strip().lower()
-    code = re.sub(r"^(https?://)?customer-", "", code)
-    code = re.sub(r"\.cloudflarestream\.com(/.*)?$", "", code)
-    if not re.fullmatch(r"[a-z0-9]+", code):
+    code = parse_customer_code(text)
+    if code is None:
         raise UsageError(
             f"The customer code {text!r} should be letters and digits only, the CODE in "
             "customer-CODE.cloudflarestream.com."

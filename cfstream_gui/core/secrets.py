@@ -122,6 +122,18 @@ class SecretStore:
         if key_id in ids:
             self._write_index(profile, [i for i in ids if i != key_id])
 
+    def delete_signing_keys(self, profile: str) -> int:
+        """Delete every private key held for `profile`, and its index; how many keys went.
+
+        Without this a profile removed and later re-created under the same name would find
+        its old keys again."""
+        ids = self.list_signing_key_ids(profile)
+        for key_id in ids:
+            self._delete(_key_user(profile, key_id), f"signing key {key_id}")
+        # Also when the index was empty or damaged: nothing of the profile is left behind.
+        self._delete(_index_user(profile), "the list of saved signing keys")
+        return len(ids)
+
     def list_signing_key_ids(self, profile: str) -> list[str]:
         """Key ids whose private keys are held for `profile`, oldest first.
 

@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 
 from cfstream_gui.cli import accounts
+from cfstream_gui.core.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
 from tests.cli.conftest import Run
 from tests.support.memkeyring import MemoryKeyring
 
 Feed = Callable[[str], None]
 OTHER_ACCOUNT = "0123456789abcdef0123456789abcdef"
+KEY_A = "e9db990a82666dd571c77f944a5c5c8d"
+KEY_B = "cdc935982f8075f2ef96106d85fcd838"
 
 
 def stored(memory_keyring: MemoryKeyring, profile: str) -> str | None:
@@ -205,6 +208,44 @@ def test_profiles_add_update_use_remove(
     assert removed.code == 0, removed.err
     assert stored(memory_keyring, "work") is None
     assert "work" not in profiles_file(config_dir)["profiles"]
+
+
+def test_removing_a_profile_removes_its_signing_keys(
+    sb: Sandbox, cli: Run, work: str, memory_keyring: MemoryKeyring
+) -> None:
+    secrets = SecretStore()
+    for key_id in (KEY_A, KEY_B):
+        secrets.set_signing_key("work", key_id, "-----BEGIN RSA PRIVATE KEY-----\nx\n")
+    secrets.set_signing_key("other", KEY_A, "-----BEGIN RSA PRIVATE KEY-----\ny\n")
+
+    removed = cli("profiles", "remove", "work")
+
+    assert removed.code == 0, removed.err
+    assert removed.out.strip() == (
+        "Removed profile work, its API token and 2 signing keys from the keyring."
+    )
+    assert not [user for _, user in memory_keyring.store if ":work" in user]
+    assert secrets.list_signing_key_ids("other") == [KEY_A]  # other profiles keep theirs
+    # Re-created under the same name, the profile starts with no keys.
+    assert cli("profiles", "add", "work", "--account", OTHER_ACCOUNT).code == 0
+    assert secrets.list_signing_key_ids("work") == []
+    assert secrets.get_signing_key("work", KEY_A) is None
+
+
+def test_removing_a_profile_without_keys_says_so(cli: Run) -> None:
+    assert cli("profiles", "add", "spare", "--account", OTHER_ACCOUNT).code == 0
+    removed = cli("profiles", "remove", "spare")
+    assert removed.code == 0, removed.err
+    assert removed.out.strip() == "Removed profile spare and its API token from the keyring."
+
+
+def test_profiles_add_strips_the_account_id(cli: Run, config_dir: Path) -> None:
+    added = cli("profiles", "add", "spaced", "--account", f" {OTHER_ACCOUNT}\t")
+
+    assert added.code == 0, added.err
+    assert "warning" not in added.err
+    data = profiles_file(config_dir)
+    assert data["profiles"]["spaced"]["account_id"] == OTHER_ACCOUNT
 
 
 def test_profiles_list_when_empty(cli: Run) -> None:

@@ -206,6 +206,26 @@ def test_damaged_index_reads_as_empty_and_is_rewritten(memory_keyring: MemoryKey
     assert store.list_signing_key_ids("work") == [KEY_A]
 
 
+def test_deleting_all_of_a_profiles_signing_keys(memory_keyring: MemoryKeyring) -> None:
+    store = SecretStore(env={})
+    store.set_signing_key("work", KEY_A, PEM)
+    store.set_signing_key("work", KEY_B, PEM)
+    store.set_signing_key("home", KEY_A, PEM)
+
+    assert store.delete_signing_keys("work") == 2
+    assert store.list_signing_key_ids("work") == []
+    assert store.get_signing_key("work", KEY_A) is None
+    assert store.get_signing_key("work", KEY_B) is None
+    assert store.list_signing_key_ids("home") == [KEY_A]  # other profiles keep theirs
+    assert store.delete_signing_keys("work") == 0  # nothing left: no error
+
+
+def test_deleting_all_signing_keys_removes_a_damaged_index(memory_keyring: MemoryKeyring) -> None:
+    memory_keyring.store[(SERVICE, "signing-keys:work")] = "{not json"
+    assert SecretStore(env={}).delete_signing_keys("work") == 0
+    assert memory_keyring.store == {}
+
+
 def test_empty_signing_key_is_refused(memory_keyring: MemoryKeyring) -> None:
     store = SecretStore(env={})
     with pytest.raises(ValueError, match="private key for signing key"):
