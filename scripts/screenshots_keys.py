@@ -34,8 +34,9 @@ from cfstream_gui.core.key_service import KeyService
 from cfstream_gui.core.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui.batch_dialog import BatchDialog
+from cfstream_gui.ui.confirm_box import confirmation_box
 from cfstream_gui.ui.key_import_dialog import KeyImportDialog, UnsavedKeyDialog
-from cfstream_gui.ui.signing_keys_dialog import SigningKeysDialog, confirmation_box
+from cfstream_gui.ui.signing_keys_dialog import SigningKeysDialog
 
 PROFILE = "sandbox"
 NOW = 1_790_000_000.0
@@ -106,7 +107,7 @@ async def keys_shots(sandbox: Sandbox, out: Path) -> KeyService:
 
     unsaved = UnsavedKeyDialog(
         uuid.uuid4().hex,
-        local_pem(rsa.generate_private_key(65537, 2048)),
+        base64.b64encode(local_pem(rsa.generate_private_key(65537, 2048)).encode()).decode(),
         "The keyring could not save the key: the collection is locked.",
         dialog,
     )

@@ -20,6 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from cfstream_gui.core.batch_input import (
     BatchInputError,
@@ -51,6 +52,7 @@ __all__ = [
     "parse_batch_input",
     "parse_rule_text",
     "sign_batch",
+    "write_results",
     "write_results_csv",
 ]
 
@@ -252,16 +254,18 @@ def write_results_csv(
     delivery_base: str | None = None,
 ) -> None:
     """Write `OUTPUT_COLUMNS` to `path` atomically: readers see the old file or the whole new
-    one. URL columns stay empty without a customer code; mp4 also without `downloadable`.
-    The file is private to the user (0600): every token in it is a credential."""
+    one. The file is private to the user (0600): every token in it is a credential."""
     path = Path(path)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(OUTPUT_COLUMNS)
-            for result in results:
-                writer.writerow(_csv_cells(result, customer_code, downloadable, delivery_base))
+            write_results(
+                handle,
+                results,
+                customer_code=customer_code,
+                downloadable=downloadable,
+                delivery_base=delivery_base,
+            )
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, path)
@@ -269,6 +273,24 @@ def write_results_csv(
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
+
+
+def write_results(
+    out: TextIO,
+    results: Iterable[BatchResult],
+    *,
+    customer_code: str | None,
+    downloadable: bool,
+    delivery_base: str | None = None,
+    lineterminator: str = "\r\n",
+) -> None:
+    """Write the header and one CSV row per result to `out` (a file opened with
+    `newline=""`, or a StringIO). URL columns stay empty without a customer code; mp4 also
+    without `downloadable`. The default line ends are RFC 4180's; "\n" suits a clipboard."""
+    writer = csv.writer(out, lineterminator=lineterminator)
+    writer.writerow(OUTPUT_COLUMNS)
+    for result in results:
+        writer.writerow(_csv_cells(result, customer_code, downloadable, delivery_base))
 
 
 def _csv_cells(

@@ -9,41 +9,31 @@ Cancel button sets. Every input line ends as a token or as a listed problem.
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
-    QPushButton,
-    QScrollArea,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from cfstream_gui.core.batch import (
-    OUTPUT_COLUMNS,
-    URL_COLUMNS,
     BatchCancelled,
     BatchDefaults,
     BatchInputError,
@@ -59,18 +49,22 @@ from cfstream_gui.core.models import TokenRequest
 from cfstream_gui.core.secrets import SecretStoreError
 from cfstream_gui.core.signing_keys import KeyImportError, SigningKey
 from cfstream_gui.core.timeparse import TimeParseError, describe, parse_when, to_epoch
-from cfstream_gui.core.urls import playback_urls
 from cfstream_gui.core.validation import Problem, Severity, check_request
 from cfstream_gui.ui.async_support import BackgroundTasks
+from cfstream_gui.ui.batch_results import (
+    ResultsModel,
+    outcome_text,
+    problems_pane,
+    problems_text,
+    results_csv_text,
+    results_table,
+)
 from cfstream_gui.ui.error_banner import ErrorBanner
-from cfstream_gui.ui.inline_message import FIELD_STYLE, InlineMessage, with_message
-from cfstream_gui.ui.result_panel import clock_text
-from cfstream_gui.ui.signing_keys_dialog import PaddedDelegate
+from cfstream_gui.ui.inline_message import FIELD_STYLE, InlineMessage, buddy_label, with_message
 from cfstream_gui.ui.style import monospace_font
+from cfstream_gui.ui.widgets import push_button
 
 DEFAULT_EXP = "1h"
-ROOT = QModelIndex()
-COLUMNS = ("Line", "Video", "Token", "Expires")
 PLACEHOLDER = (
     "One video ID per line, for example\n"
     "  5d5bc37ffcf54c9b82e996823bffbb81\n"
@@ -85,74 +79,6 @@ SavePathChooser = Callable[[QWidget], str | None]
 def choose_csv_path(parent: QWidget) -> str | None:
     path, _ = QFileDialog.getSaveFileName(parent, "Save tokens", "tokens.csv", "CSV (*.csv)")
     return path or None
-
-
-def results_csv_text(
-    results: Iterable[BatchResult], customer_code: str | None, delivery_base: str | None
-) -> str:
-    """The same columns `write_results_csv` writes, as text for the clipboard."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(OUTPUT_COLUMNS)
-    for result in results:
-        expires = datetime.fromtimestamp(result.expires, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        cells = [str(result.line), result.video_uid, result.token, expires]
-        if customer_code is None:
-            cells += [""] * len(URL_COLUMNS)
-        else:
-            urls = playback_urls(
-                customer_code, result.token, downloadable=False, delivery_base=delivery_base
-            )
-            cells += [urls.get(kind) or "" for kind in URL_COLUMNS]
-        writer.writerow(cells)
-    return out.getvalue()
-
-
-def problems_text(errors: Sequence[RowError]) -> str:
-    return "\n".join(f"Line {error.line}: {error.message}" for error in errors)
-
-
-class ResultsModel(QAbstractTableModel):
-    def __init__(self, clock: Callable[[], float], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._clock = clock
-        self._results: list[BatchResult] = []
-
-    def set_results(self, results: list[BatchResult]) -> None:
-        self.beginResetModel()
-        self._results = list(results)
-        self.endResetModel()
-
-    def results(self) -> list[BatchResult]:
-        return list(self._results)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self._results)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        result, column = self._results[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            values = (result.line, result.video_uid, result.token)
-            if column < 3:
-                return values[column]
-            return clock_text(result.expires, int(self._clock()))
-        if role == Qt.ItemDataRole.FontRole and column in (1, 2):
-            return monospace_font()
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
 
 class BatchDialog(QDialog):
@@ -234,11 +160,13 @@ class BatchDialog(QDialog):
         self.expMessage = InlineMessage("batchExpMessage", "Expiry")
 
         form = QFormLayout()
-        form.addRow(self._buddy("Signing &key:", self.keyCombo), self._with(self.keyCombo))
-        form.addRow(self._buddy("&Expires in:", self.expEdit), self._with_exp())
+        key_cell = with_message(self.keyCombo, self.keyMessage)
+        form.addRow(buddy_label("Signing &key:", self.keyCombo), key_cell)
+        exp_cell = with_message(self.expEdit, self.expMessage)
+        form.addRow(buddy_label("&Expires in:", self.expEdit), exp_cell)
 
-        self.startButton = self._button("batchStartButton", "Sign tokens", self._on_start)
-        self.cancelButton = self._button("batchCancelButton", "Cancel", self.cancel)
+        self.startButton = push_button("batchStartButton", "Sign tokens", self._on_start)
+        self.cancelButton = push_button("batchCancelButton", "Cancel", self.cancel)
         self.progressBar = QProgressBar()
         self.progressBar.setObjectName("batchProgress")
         self.progressBar.setAccessibleName("Signing progress")
@@ -253,44 +181,15 @@ class BatchDialog(QDialog):
         run_row.addStretch(0)  # keeps the buttons left while the bar is hidden
 
         self.results = ResultsModel(self._clock, self)
-        self.resultsTable = QTableView()
-        self.resultsTable.setObjectName("batchResultsTable")
-        self.resultsTable.setAccessibleName("Signed tokens")
-        self.resultsTable.setModel(self.results)
-        self.resultsTable.setItemDelegate(PaddedDelegate(self.resultsTable))
-        self.resultsTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.resultsTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.resultsTable.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.resultsTable.setWordWrap(False)
-        self.resultsTable.verticalHeader().hide()
-        # Compact rows: a batch is scanned, not read cell by cell.
-        row_height = self.resultsTable.fontMetrics().height() + 8
-        self.resultsTable.verticalHeader().setDefaultSectionSize(row_height)
-        header = self.resultsTable.horizontalHeader()
-        for column in (0, 1, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-
-        self.problemsLabel = QLabel()
-        self.problemsLabel.setObjectName("batchProblemsLabel")
-        self.problemsLabel.setAccessibleName("Lines with problems")
-        self.problemsLabel.setTextFormat(Qt.TextFormat.PlainText)  # lines quote the input
-        self.problemsLabel.setWordWrap(True)
-        self.problemsLabel.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.problemsLabel.setContentsMargins(6, 4, 6, 4)
-        self.problemsLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.problemsScroll = QScrollArea()
-        self.problemsScroll.setWidget(self.problemsLabel)
-        self.problemsScroll.setWidgetResizable(True)
-        self.problemsScroll.setMaximumHeight(110)
-        self.problemsScroll.hide()
+        self.resultsTable = results_table(self.results)
+        self.problemsLabel, self.problemsScroll = problems_pane()
 
         self.statusLabel = QLabel()
         self.statusLabel.setObjectName("batchStatusLabel")
         self.statusLabel.setAccessibleName("Batch status")
-        self.saveButton = self._button("batchSaveButton", "Save CSV…", self._on_save)
-        self.copyButton = self._button("batchCopyButton", "Copy as CSV", self._on_copy)
-        self.closeButton = self._button("batchCloseButton", "Close", self.reject)
+        self.saveButton = push_button("batchSaveButton", "Save CSV…", self._on_save)
+        self.copyButton = push_button("batchCopyButton", "Copy as CSV", self._on_copy)
+        self.closeButton = push_button("batchCloseButton", "Close", self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.statusLabel, 1)
         for button in (self.saveButton, self.copyButton, self.closeButton):
@@ -300,34 +199,13 @@ class BatchDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(self.banner)
         layout.addWidget(intro)
-        layout.addWidget(self._buddy("&Videos (IDs or CSV):", self.inputEdit))
+        layout.addWidget(buddy_label("&Videos (IDs or CSV):", self.inputEdit))
         layout.addWidget(self.inputEdit, 2)
         layout.addLayout(form)
         layout.addLayout(run_row)
         layout.addWidget(self.resultsTable, 3)
         layout.addWidget(self.problemsScroll)
         layout.addLayout(bottom)
-
-    def _with(self, combo: QComboBox) -> QWidget:
-        return with_message(combo, self.keyMessage)
-
-    def _with_exp(self) -> QWidget:
-        return with_message(self.expEdit, self.expMessage)
-
-    @staticmethod
-    def _buddy(text: str, widget: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(widget)
-        return label
-
-    @staticmethod
-    def _button(name: str, text: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(text.rstrip("…"))
-        button.setAutoDefault(False)
-        button.clicked.connect(lambda: slot())
-        return button
 
     # -- public API -------------------------------------------------------------------------
 
@@ -410,6 +288,11 @@ class BatchDialog(QDialog):
         now: datetime,
     ) -> None:
         loop = asyncio.get_running_loop()
+        # Whatever happens (a broken worker pool, a bug, the dialog closing), the dialog must
+        # come out of "Signing…": the finally below always ends the run.
+        status = "Signing stopped by an unexpected error; no tokens were kept."
+        results: list[BatchResult] | None = None
+        problems: list[RowError] = []
         try:
             key = await loop.run_in_executor(None, self._load_key, key_id)
             sign = partial(
@@ -422,16 +305,21 @@ class BatchDialog(QDialog):
                 progress=self.progressed.emit,
                 should_stop=self._stop.is_set,
             )
-            results, errors = await loop.run_in_executor(None, sign)
+            signed, errors = await loop.run_in_executor(None, sign)
         except BatchCancelled:
-            self._finish("Cancelled: no tokens were kept.")
+            status = "Cancelled: no tokens were kept."
         except (KeyNotHeldError, KeyImportError, SecretStoreError) as exc:
-            self._finish("")
+            status = ""
             if shiboken6.isValid(self):
                 self.banner.show_error(str(exc))
         else:
+            results = signed
             problems = sorted(parse_errors + errors, key=lambda e: e.line)
-            self._finish(_outcome(len(results), len(problems)), results, problems)
+            status = outcome_text(len(signed), len(problems))
+        finally:
+            # Anything unexpected propagates on to BackgroundTasks, which hands it to
+            # sys.excepthook: the crash dialog.
+            self._finish(status, results, problems)
 
     def _finish(
         self,
@@ -506,10 +394,3 @@ class BatchDialog(QDialog):
         text = results_csv_text(self.results.results(), self._customer_code, self._delivery_base)
         QGuiApplication.clipboard().setText(text)
         self.statusLabel.setText(f"Copied {len(self.results.results()):,} tokens as CSV.")
-
-
-def _outcome(signed: int, skipped: int) -> str:
-    text = f"Signed {signed:,} {'token' if signed == 1 else 'tokens'}"
-    if skipped:
-        text += f"; {skipped:,} {'line' if skipped == 1 else 'lines'} skipped (listed below)"
-    return text + "."

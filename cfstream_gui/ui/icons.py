@@ -26,3 +26,16 @@ def eye_icon(*, crossed: bool) -> QIcon:
         painter.drawLine(QPointF(6, 27), QPointF(26, 5))
     painter.end()
     return QIcon(pixmap)
+
+
+def dot_icon(color: QColor) -> QIcon:
+    """A filled circle in `color`: a status light next to a table cell's text."""
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    painter.drawEllipse(1, 1, 10, 10)
+    painter.end()
+    return QIcon(pixmap)

@@ -262,6 +262,7 @@ class UnsavedKeyDialog(QDialog):
     """A new key the keyring would not take, shown this one time so it can be copied."""
 
     def __init__(self, key_id: str, pem: str, reason: str, parent: QWidget | None = None) -> None:
+        """`pem` is the base64 form (`signing_keys.unsaved_api_pem`)."""
         super().__init__(parent)
         self.setObjectName("unsavedKeyDialog")
         self.setWindowTitle("Copy the new signing key now")
@@ -291,7 +292,14 @@ class UnsavedKeyDialog(QDialog):
 
         self.keyEdit = QPlainTextEdit(pem)
         self.keyEdit.setObjectName("unsavedKeyEdit")
-        self.keyEdit.setAccessibleName("Private key")
+        self.keyEdit.setAccessibleName("Private key, base64 PEM")
+        # Always this one form (the CLI prints the same): what Cloudflare sent, what a token
+        # request's `pem` field takes, and what Signing keys → Import… reads back.
+        self.keyLabel = QLabel(
+            "Private key, base64-encoded PEM (Cloudflare's 'pem' value, as it sent it):"
+        )
+        self.keyLabel.setObjectName("unsavedKeyLabel")
+        self.keyLabel.setBuddy(self.keyEdit)
         self.keyEdit.setReadOnly(True)
         self.keyEdit.setFont(monospace_font())
 
@@ -315,6 +323,7 @@ class UnsavedKeyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addLayout(top)
+        layout.addWidget(self.keyLabel)
         layout.addWidget(self.keyEdit, 1)
         layout.addWidget(buttons)
 

@@ -14,23 +14,13 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
     QDialog,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QProgressBar,
-    QPushButton,
-    QSizePolicy,
-    QSpacerItem,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,60 +31,19 @@ from cfstream_gui.core.key_inventory import KeyInventory, KeyRow, KeyState
 from cfstream_gui.core.key_service import KeyNotHeldError, KeyNotSavedError, KeyService
 from cfstream_gui.core.profiles import ProfileError
 from cfstream_gui.core.secrets import SecretStoreError
-from cfstream_gui.core.signing_keys import KeyImportError, SigningKey
+from cfstream_gui.core.signing_keys import KeyImportError, SigningKey, unsaved_api_pem
 from cfstream_gui.ui.async_support import BackgroundTasks
+from cfstream_gui.ui.confirm_box import Confirm, confirm_with_message_box
 from cfstream_gui.ui.error_banner import ErrorBanner
 from cfstream_gui.ui.key_import_dialog import KeyImportDialog, UnsavedKeyDialog
-from cfstream_gui.ui.style import Tone, monospace_font, text_color
+from cfstream_gui.ui.keys_model import KeysModel
+from cfstream_gui.ui.widgets import PaddedDelegate, push_button
 
 KeyServiceSource = Callable[[], Awaitable[KeyService]] | KeyService
-# (parent, title, question, consequences, action button label) -> the user chose the action
-Confirm = Callable[[QWidget, str, str, str, str], bool]
 
 # Failures the user can act on: shown in the banner. Anything else is a bug (crash dialog).
 USER_ERRORS = (ApiError, SecretStoreError, KeyNotHeldError, KeyImportError, ProfileError)
-ROOT = QModelIndex()
-COLUMNS = ("Key ID", "Created", "Status")
 OFFLINE = "Could not reach Cloudflare; showing keys held here only."
-_TONES = {KeyState.HELD: Tone.OK, KeyState.ORPHANED: Tone.WARNING}
-
-
-def confirm_with_message_box(
-    parent: QWidget, title: str, question: str, consequences: str, action: str
-) -> bool:
-    box, chosen = confirmation_box(parent, title, question, consequences, action)
-    box.exec()
-    return box.clickedButton() is chosen
-
-
-def confirmation_box(
-    parent: QWidget | None, title: str, question: str, consequences: str, action: str
-) -> tuple[QMessageBox, QAbstractButton]:
-    """The question, unanswered, and its action button (any other answer means no)."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(title)
-    box.setText(question)
-    box.setInformativeText(consequences)
-    chosen = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
-    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-    # Enter and Escape both mean "no": only a deliberate click does the irreversible thing.
-    box.setDefaultButton(cancel)
-    box.setEscapeButton(cancel)
-    # QMessageBox sizes itself narrow; a 32-character key ID then breaks every line awkwardly.
-    grid = box.layout()
-    if isinstance(grid, QGridLayout):
-        spacer = QSpacerItem(480, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
-        grid.addItem(spacer, grid.rowCount(), 0, 1, grid.columnCount())
-    return box, chosen
-
-
-def short_status(row: KeyRow) -> str:
-    """The state's label up to its explanation in brackets; the full label is the tooltip."""
-    text = row.state.label.split(" (", 1)[0]
-    if row.state is KeyState.HELD and not row.account_checked:
-        return f"{text} (account not checked)"
-    return text
 
 
 def summary(inventory: KeyInventory) -> str:
@@ -112,93 +61,6 @@ def summary(inventory: KeyInventory) -> str:
             f"; {orphans} more held here {'is' if orphans == 1 else 'are'} gone from the account"
         )
     return text + "."
-
-
-def _dot(color: QColor) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(color)
-    painter.drawEllipse(1, 1, 10, 10)
-    painter.end()
-    return QIcon(pixmap)
-
-
-class PaddedDelegate(QStyledItemDelegate):
-    """Room on both sides of each cell, so columns sized to their contents do not touch."""
-
-    PADDING = 12
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        size = super().sizeHint(option, index)
-        return QSize(size.width() + self.PADDING, size.height())
-
-
-class KeysModel(QAbstractTableModel):
-    def __init__(self, palette: QPalette, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[KeyRow] = []
-        self._palette = palette
-        neutral = palette.color(QPalette.ColorRole.PlaceholderText)
-        self._icons = {
-            state: _dot(text_color(_TONES[state], palette) if state in _TONES else neutral)
-            for state in KeyState
-        }
-
-    def set_rows(self, rows: list[KeyRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[KeyRow]:
-        return list(self._rows)
-
-    def row_of(self, key_id: str) -> int | None:
-        return next((i for i, row in enumerate(self._rows) if row.key_id == key_id), None)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        row, column = self._rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column)
-        if role == Qt.ItemDataRole.FontRole and column == 0:
-            return monospace_font()
-        if column != 2:
-            return None
-        if role == Qt.ItemDataRole.DecorationRole:
-            return self._icons[row.state]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.state.label
-        if role == Qt.ItemDataRole.ForegroundRole and row.state is KeyState.ORPHANED:
-            return text_color(Tone.WARNING, self._palette)
-        return None
-
-    @staticmethod
-    def _text(row: KeyRow, column: int) -> str:
-        if column == 0:
-            return row.key_id
-        if column == 1:
-            created = row.created
-            return created.astimezone().strftime("%Y-%m-%d %H:%M") if created else "—"
-        return short_status(row)
 
 
 class SigningKeysDialog(QDialog):
@@ -252,12 +114,12 @@ class SigningKeysDialog(QDialog):
         self.detailLabel.setAccessibleName("Selected key")
         self.detailLabel.setWordWrap(True)
 
-        self.createButton = self._button("createKeyButton", "Create key", self._on_create)
-        self.importButton = self._button("importKeyButton", "Import…", self._on_import)
-        self.revokeButton = self._button("revokeKeyButton", "Revoke…", self._on_revoke)
-        self.forgetButton = self._button("forgetKeyButton", "Forget locally", self._on_forget)
-        self.refreshButton = self._button("refreshKeysButton", "Refresh", self.refresh)
-        self.closeButton = self._button("closeButton", "Close", self.reject)
+        self.createButton = push_button("createKeyButton", "Create key", self._on_create)
+        self.importButton = push_button("importKeyButton", "Import…", self._on_import)
+        self.revokeButton = push_button("revokeKeyButton", "Revoke…", self._on_revoke)
+        self.forgetButton = push_button("forgetKeyButton", "Forget locally", self._on_forget)
+        self.refreshButton = push_button("refreshKeysButton", "Refresh", self.refresh)
+        self.closeButton = push_button("closeButton", "Close", self.reject)
         self.createButton.setToolTip("Create a key on the account and keep it in the keyring")
         self.importButton.setToolTip("Keep the private key of an existing key in the keyring")
         self.revokeButton.setToolTip("Delete the key on the account: its tokens stop working")
@@ -292,14 +154,6 @@ class SigningKeysDialog(QDialog):
         layout.addWidget(self.detailLabel)
         layout.addLayout(actions)
         layout.addLayout(bottom)
-
-    def _button(self, name: str, text: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(text.rstrip("…"))
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        return button
 
     # -- public API -------------------------------------------------------------------------
 
@@ -414,7 +268,7 @@ class SigningKeysDialog(QDialog):
             key = await service.create()
         except KeyNotSavedError as exc:
             self.banner.show_error(str(exc), "The key is shown once in the window that opened.")
-            pem = exc.key.pem if exc.key is not None else exc.material.pem
+            pem = unsaved_api_pem(exc.key, exc.material)
             dialog = UnsavedKeyDialog(exc.key_id, pem, str(exc), self)
             dialog.finished.connect(dialog.deleteLater)
             dialog.open()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from cfstream_gui.core.batch import (
     BatchRow,
     parse_batch_input,
     sign_batch,
+    write_results,
     write_results_csv,
 )
 from cfstream_gui.core.models import AccessRule
@@ -195,6 +197,18 @@ def test_url_columns_are_empty_without_a_customer_code(tmp_path: Path) -> None:
     (row,) = read_csv(out)
     assert row["token"] == "aaa.bbb.ccc"
     assert all(row[kind] == "" for kind in ("iframe", "hls", "mp4"))
+
+
+def test_results_written_to_a_stream_match_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "tokens.csv"
+    write_results_csv(out, [result()], customer_code="abc123", downloadable=True)
+    text = io.StringIO()
+
+    write_results(text, [result()], customer_code="abc123", downloadable=True, lineterminator="\n")
+
+    assert text.getvalue() == out.read_bytes().decode().replace("\r\n", "\n")
+    assert text.getvalue().count("\n") == 2  # header and one row
+    assert "/downloads/default.mp4" in text.getvalue()
 
 
 def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path) -> None:

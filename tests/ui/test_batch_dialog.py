@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ from cfstream_gui.core.key_service import KeyService
 from cfstream_gui.core.secrets import SecretStore
 from cfstream_gui.core.signing_keys import SigningKey
 from cfstream_gui.sandbox import Sandbox
+from cfstream_gui.ui import batch_dialog
 from cfstream_gui.ui.batch_dialog import BatchDialog
 from tests.ui.conftest import WAIT_MS
 
@@ -238,6 +241,36 @@ def test_a_key_gone_from_the_keyring_is_reported(
     assert dialog.banner.tone() == "error"
     assert dialog.banner.message().startswith(f"Signing key {KEY_ID} is not held")
     assert dialog.startButton.isEnabled()
+
+
+def test_an_unexpected_failure_ends_the_run_and_reaches_the_crash_dialog(
+    qtbot: Any, open_dialog: DialogFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = open_dialog()
+    dialog.inputEdit.setPlainText("\n".join(video_ids(3)))
+    reported: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda _type, error, _tb: reported.append(error))
+
+    def broken_pool(*_args: Any, **_kwargs: Any) -> Any:
+        raise BrokenProcessPool("A child process terminated abruptly")
+
+    monkeypatch.setattr(batch_dialog, "sign_batch", broken_pool)
+    start(qtbot, dialog)
+    finish(qtbot, dialog)
+    qtbot.waitUntil(lambda: bool(reported), timeout=WAIT_MS)
+
+    assert [type(error) for error in reported] == [BrokenProcessPool]  # the crash dialog's hook
+    assert dialog.statusLabel.text() == (
+        "Signing stopped by an unexpected error; no tokens were kept."
+    )
+    assert not dialog.cancelButton.isEnabled()
+    assert not dialog.inputEdit.isReadOnly()
+    assert dialog.results.rowCount() == 0
+
+    monkeypatch.undo()  # the pool works again: the same dialog can simply try again
+    start(qtbot, dialog)
+    finish(qtbot, dialog)
+    assert dialog.statusLabel.text() == "Signed 3 tokens."
 
 
 def test_every_control_has_a_name(open_dialog: DialogFactory) -> None:

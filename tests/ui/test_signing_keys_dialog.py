@@ -31,8 +31,9 @@ from cfstream_gui.core.models import TokenRequest
 from cfstream_gui.core.secrets import SecretStore
 from cfstream_gui.core.signing_keys import SigningKey, import_key
 from cfstream_gui.sandbox import Fault, Sandbox
+from cfstream_gui.ui.confirm_box import confirmation_box
 from cfstream_gui.ui.key_import_dialog import KeyImportDialog, UnsavedKeyDialog
-from cfstream_gui.ui.signing_keys_dialog import OFFLINE, SigningKeysDialog, confirmation_box
+from cfstream_gui.ui.signing_keys_dialog import OFFLINE, SigningKeysDialog
 from tests.support.memkeyring import MemoryKeyring
 from tests.ui.conftest import WAIT_MS, no_sleep
 
@@ -280,6 +281,9 @@ def test_create_shows_the_key_once_when_the_keyring_refuses_it(
     assert shown is not None and shown.isVisible()
     pem = shown.keyEdit.toPlainText()
     assert plays(sandbox, import_key(pem, key_id))
+    # The base64 form the CLI prints and a token request's `pem` field takes, labelled so.
+    assert base64.b64decode(pem, validate=True).startswith(b"-----BEGIN RSA PRIVATE KEY-----")
+    assert "base64" in shown.keyLabel.text()
     assert "not saved anywhere" in shown.warningLabel.text()
     assert dialog.banner.tone() == "error" and key_id in dialog.banner.message()
     assert pem not in dialog.banner.message()
