@@ -25,7 +25,7 @@ from cfstream_gui.core.key_inventory import KeyInventory, KeyRow
 from cfstream_gui.core.key_service import KeyNotHeldError, KeyNotSavedError, KeyService
 from cfstream_gui.core.memory_keyring import SessionKeyring
 from cfstream_gui.core.profiles import Profile
-from cfstream_gui.core.signing_keys import KeyImportError, SigningKey
+from cfstream_gui.core.signing_keys import KeyImportError, SigningKey, unsaved_api_pem
 
 from .accounts import saved_profile
 from .context import SANDBOX_PROFILE, Context, Target, resolve_target
@@ -168,7 +168,7 @@ async def _create_key(ctx: Context, target: Target) -> SigningKey:
 def _not_saved(exc: KeyNotSavedError, ctx: Context) -> int:
     """The key exists on the account and nowhere else: hand it over on stdout, this once."""
     print(f"keyring error: {exc}", file=ctx.err)
-    print(exc.key.api_pem() if exc.key is not None else exc.material.pem, file=ctx.out)
+    print(unsaved_api_pem(exc.key, exc.material), file=ctx.out)
     ctx.note("The private key (base64 PEM, as Cloudflare sent it) is on stdout; store it now.")
     return EXIT_KEYRING
 

@@ -20,13 +20,13 @@ import json
 import logging
 import math
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from cfstream_gui.core.ids import is_hex_id
 from cfstream_gui.core.models import MAX_RULES, AccessRule
 from cfstream_gui.core.profiles import atomic_write_json, config_dir
 
@@ -36,7 +36,6 @@ FORM_FILE = "last_form.json"
 FILE_VERSION = 1
 # Longer lists are a damaged or foreign file, not a form this app wrote.
 _MAX_STORED_RULES = MAX_RULES * 4
-_KEY_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class SigningEngine(StrEnum):
@@ -222,8 +221,8 @@ def _engine(value: Any) -> SigningEngine:
 
 def _key_id(value: Any) -> str | None:
     # Key IDs are 32 hex characters; anything else (say, pasted key material) is not kept.
-    if isinstance(value, str) and _KEY_ID.fullmatch(value):
-        return value
+    if isinstance(value, str) and is_hex_id(value):
+        return value.lower()
     return None
 
 

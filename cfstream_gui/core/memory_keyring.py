@@ -15,6 +15,8 @@ class SessionKeyring(KeyringBackend):
     must never make it the default); it is only ever passed to a `SecretStore` explicitly."""
 
     priority = -1
+    # What SecretStore.store_name() tells the user (the About box, the token store line).
+    display_name = "this session only (memory)"
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]

@@ -303,6 +303,9 @@ def _detail(exc: BaseException, secret: str | None) -> str:
 
 
 def _describe(backend: KeyringBackend) -> str:
+    display_name = getattr(type(backend), "display_name", None)
+    if isinstance(display_name, str):  # a backend of ours that names itself
+        return display_name
     for cls in type(backend).__mro__:
         name = _STORE_NAMES.get((cls.__module__, cls.__name__))
         if name is not None:

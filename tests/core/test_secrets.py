@@ -17,6 +17,7 @@ from keyring.errors import (
     PasswordSetError,
 )
 
+from cfstream_gui.core.memory_keyring import SessionKeyring
 from cfstream_gui.core.secrets import SERVICE, SecretStore, SecretStoreError
 from tests.support.memkeyring import MemoryKeyring
 
@@ -456,3 +457,7 @@ def test_secret_never_appears_in_the_error_even_if_the_backend_echoes_it() -> No
     with pytest.raises(SecretStoreError) as caught_key:
         store.set_signing_key("work", KEY_A, PEM)
     assert "MIIEsecretkeymaterial" not in caught_key.value.detail
+
+
+def test_the_session_keyring_names_itself_for_the_user() -> None:
+    assert SecretStore(SessionKeyring(), env={}).store_name() == "this session only (memory)"
