@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from jwt.utils import base64url_decode
 
 from tests.cli.conftest import Run
+from tests.support.rsa_keys import pkcs8_pem, rsa_key
 
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 UID = "ea95132c15732412d22c1476fa83f27a"
@@ -23,7 +23,7 @@ KEY_ID = secrets.token_hex(16)
 
 @pytest.fixture(scope="session")
 def private_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return rsa_key()
 
 
 @pytest.fixture
@@ -31,13 +31,8 @@ def profile(cli: Run, private_key: rsa.RSAPrivateKey, tmp_path: Path) -> str:
     """A saved profile with a customer code and the session key imported into the keyring."""
     assert cli("profiles", "add", "bulk", "--account", ACCOUNT, "--customer-code", "abc123",
                "--use").code == 0  # fmt: skip
-    pem = private_key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
     key_file = tmp_path / "key.pem"
-    key_file.write_bytes(pem)
+    key_file.write_text(pkcs8_pem(private_key))
     imported = cli("keys", "import", "--key-id", KEY_ID, str(key_file))
     assert imported.code == 0, imported.err
     return "bulk"

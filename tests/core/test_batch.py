@@ -11,8 +11,6 @@ from pathlib import Path
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cfstream_gui.core.batch import (
     OUTPUT_COLUMNS,
@@ -27,7 +25,8 @@ from cfstream_gui.core.batch import (
     write_results_csv,
 )
 from cfstream_gui.core.models import AccessRule
-from cfstream_gui.core.signing_keys import SigningKey, import_key
+from cfstream_gui.core.signing_keys import SigningKey
+from tests.support.rsa_keys import signing_key
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 EPOCH = int(NOW.timestamp())
@@ -37,13 +36,7 @@ UID_B = "0123456789abcdef0123456789abcdef"
 
 @pytest.fixture(scope="session")
 def key() -> SigningKey:
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = private.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    ).decode()
-    return import_key(pem, secrets.token_hex(16))
+    return signing_key()
 
 
 def claims_of(token: str, key: SigningKey) -> dict[str, object]:

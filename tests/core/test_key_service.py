@@ -8,8 +8,6 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import pytest_asyncio
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked
 
@@ -23,6 +21,7 @@ from cfstream_gui.core.secrets import SERVICE, SecretStore
 from cfstream_gui.core.signing_keys import KeyImportError, SigningKey
 from cfstream_gui.sandbox import Fault, Sandbox
 from tests.support.memkeyring import MemoryKeyring
+from tests.support.rsa_keys import pkcs1_pem, rsa_key
 
 ACCOUNT = Sandbox.DEMO_ACCOUNT_ID
 PROFILE = "work"
@@ -51,12 +50,7 @@ def running() -> Iterator[Sandbox]:
 
 @pytest.fixture(scope="module")
 def orphan_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    ).decode()
+    return pkcs1_pem(rsa_key())
 
 
 @pytest_asyncio.fixture

@@ -23,9 +23,10 @@ from cfstream_gui.core.models import (
     AccessRule,
     TokenRequest,
 )
-from cfstream_gui.core.signing_keys import SigningKey, import_key, key_from_material
+from cfstream_gui.core.signing_keys import SigningKey, key_from_material
 from cfstream_gui.core.validation import ValidationError, check_request
 from cfstream_gui.sandbox import Sandbox
+from tests.support import rsa_keys
 
 KID = "0123456789abcdef0123456789abcdef"
 UID = "ea95132c15732412d22c1476fa83f27a"
@@ -55,17 +56,12 @@ class Clock:
 
 @pytest.fixture(scope="module")
 def rsa_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return rsa_keys.rsa_key()
 
 
 @pytest.fixture(scope="module")
-def key(rsa_key: rsa.RSAPrivateKey) -> SigningKey:
-    pem = rsa_key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    )
-    return import_key(pem.decode(), KID)
+def key() -> SigningKey:
+    return rsa_keys.signing_key(key_id=KID)
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ from cfstream_gui.core.signing_keys import (
 )
 from cfstream_gui.core.validation import check_request
 from cfstream_gui.sandbox import Sandbox
+from tests.support import rsa_keys
 
 KID = "0123456789abcdef0123456789abcdef"
 OTHER_KID = "fedcba9876543210fedcba9876543210"
@@ -36,12 +37,12 @@ Enc = serialization.Encoding
 Fmt = serialization.PrivateFormat
 
 
-# --- keys, made once per module: RSA generation costs ~100 ms each ---------------------------
+# --- keys: the 2048-bit one is the session's shared key; the 1024-bit one is made here --------
 
 
 @pytest.fixture(scope="module")
 def rsa_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return rsa_keys.rsa_key()
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,9 @@ from typing import Any
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cfstream_gui.core.tokens import DecodedToken, TokenDecodeError, decode_token
+from tests.support.rsa_keys import pkcs8_pem, rsa_key
 
 KID = "e9db990a82666dd571c77f944a5c5c8d"
 UID = "ea95132c15732412d22c1476fa83f27a"
@@ -41,12 +40,7 @@ SPEC_TOKEN = (
 @pytest.fixture(scope="session")
 def rsa_pem() -> bytes:
     """A throwaway RSA-2048 key, the size Cloudflare's signing keys have."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
+    return pkcs8_pem(rsa_key()).encode()
 
 
 def _sign(pem: bytes, claims: dict[str, Any], kid: str = KID) -> str:

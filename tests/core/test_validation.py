@@ -8,8 +8,6 @@ import ipaddress
 from collections.abc import Callable
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -30,6 +28,7 @@ from cfstream_gui.core.validation import (
     require_valid,
     warnings,
 )
+from tests.support.rsa_keys import api_pem, rsa_key
 
 NOW = 1_800_000_000
 UID = "ea95132c15732412d22c1476fa83f27a"
@@ -47,13 +46,7 @@ def b64(text: str) -> str:
 @pytest.fixture(scope="module")
 def cloudflare_pem() -> str:
     """A real RSA key in the shape Cloudflare's key creation returns: base64 of PKCS#1 PEM."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    )
-    return base64.b64encode(pem).decode()
+    return api_pem(rsa_key())
 
 
 def only(problems: list[Problem]) -> Problem:

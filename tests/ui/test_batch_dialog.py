@@ -15,7 +15,6 @@ from typing import Any
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -31,6 +30,7 @@ from cfstream_gui.core.signing_keys import SigningKey
 from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui import batch_dialog
 from cfstream_gui.ui.batch_dialog import BatchDialog
+from tests.support.rsa_keys import pkcs8_pem, rsa_key
 from tests.ui.conftest import WAIT_MS
 
 PROFILE = "work"
@@ -41,7 +41,7 @@ CUSTOMER = Sandbox.DEMO_CUSTOMER_CODE
 
 @pytest.fixture(scope="module")
 def private_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return rsa_key()
 
 
 @pytest.fixture
@@ -49,12 +49,7 @@ def keys(private_key: rsa.RSAPrivateKey) -> KeyService:
     """A key held in the keyring, loaded the way the app loads it (the client is never used:
     batches send nothing)."""
     service = KeyService(StreamClient(None, env={}), SecretStore(env={}), PROFILE, "0" * 32)
-    pem = private_key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    service.import_key(pem, KEY_ID)
+    service.import_key(pkcs8_pem(private_key), KEY_ID)
     return service
 
 

@@ -9,8 +9,6 @@ import os
 from typing import Any
 
 import httpx
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QPushButton
 
@@ -25,6 +23,7 @@ from cfstream_gui.ui.key_import_dialog import KeyImportDialog
 from cfstream_gui.ui.main_window import MainWindow
 from cfstream_gui.ui.signing_keys_dialog import SigningKeysDialog
 from tests.support.memkeyring import MemoryKeyring
+from tests.support.rsa_keys import pkcs8_pem, rsa_key
 from tests.ui.conftest import WAIT_MS, WindowFactory, by_name, close_window
 
 PROFILE = "sandbox"
@@ -271,12 +270,7 @@ def test_import_key_from_the_menu_puts_it_in_the_selector(
     qtbot: Any, make_window: WindowFactory, memory_keyring: MemoryKeyring
 ) -> None:
     window = make_window()
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
+    pem = pkcs8_pem(rsa_key())
     key_id = "0123456789abcdef0123456789abcdef"
     window.menu_actions.import_key.trigger()
     qtbot.waitUntil(lambda: bool(_visible(KeyImportDialog)), timeout=WAIT_MS)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel
 
 from cfstream_gui.core.urls import URL_KINDS, PlaybackUrls, playback_urls
 from cfstream_gui.ui.result_panel import NO_CUSTOMER_CODE, NO_RULES, NOT_DOWNLOADABLE, ResultPanel
+from tests.support.rsa_keys import rsa_key
 
 EXP = int(datetime(2026, 11, 28, 21, 43, tzinfo=UTC).timestamp())
 CUSTOMER = "f33zs165nr7gyfy4"
@@ -35,7 +36,7 @@ class FakeClock:
 
 @pytest.fixture(scope="module")
 def signing_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return rsa_key()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import RSAAlgorithm
 from keyring.errors import KeyringError
@@ -34,7 +33,9 @@ from cfstream_gui.sandbox import Fault, Sandbox
 from cfstream_gui.ui.confirm_box import confirmation_box
 from cfstream_gui.ui.key_import_dialog import KeyImportDialog, UnsavedKeyDialog
 from cfstream_gui.ui.signing_keys_dialog import OFFLINE, SigningKeysDialog
+from tests.support import rsa_keys
 from tests.support.memkeyring import MemoryKeyring
+from tests.support.rsa_keys import pkcs8_pem
 from tests.ui.conftest import WAIT_MS, no_sleep
 
 PROFILE = "work"
@@ -43,15 +44,7 @@ T = TypeVar("T")
 
 @pytest.fixture(scope="module")
 def rsa_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def pkcs8_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> str:
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
+    return rsa_keys.rsa_key()
 
 
 def run(qtbot: Any, coro: Coroutine[Any, Any, T]) -> T:
