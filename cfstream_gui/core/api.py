@@ -20,25 +20,25 @@ Retries: network errors and 5xx are retried up to `max_retries` times with jitte
 backoff (the SDK's min(0.5 * 2^n, 8) * uniform(0.75, 1)). A 429 is retried only when Cloudflare
 asks for a short wait (<= `max_rate_limit_wait`); its five-minute penalty is raised at once as
 `RateLimited`, because quick retries would only prolong the block. Other 4xx are never retried.
+
+The parts: the retry policy is `api_retry.py`, the base URL and path segments `api_urls.py`, the
+connection `api_http.py`, reading Cloudflare's envelope `api_envelope.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import os
 import random
-import ssl
 from collections.abc import Awaitable, Callable, Mapping
-from functools import cache
+from functools import partial
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
-from cfstream_gui import __version__
 from cfstream_gui.core.api_envelope import RateLimitInfo, parse_ratelimit, read_envelope
 from cfstream_gui.core.api_errors import (
     ApiError,
@@ -50,12 +50,19 @@ from cfstream_gui.core.api_errors import (
     RateLimited,
     ServerError,
 )
+from cfstream_gui.core.api_http import CONNECT_TIMEOUT as CONNECT_TIMEOUT
+from cfstream_gui.core.api_http import auth_header, network_error, new_http_client
 from cfstream_gui.core.api_models import (
     SigningKeyInfo,
     SigningKeyMaterial,
     TokenStatus,
     parse_time,
 )
+from cfstream_gui.core.api_retry import INITIAL_RETRY_DELAY as INITIAL_RETRY_DELAY
+from cfstream_gui.core.api_retry import MAX_RETRY_DELAY as MAX_RETRY_DELAY
+from cfstream_gui.core.api_retry import Attempt, RetryPolicy, with_retries
+from cfstream_gui.core.api_urls import DEFAULT_BASE_URL, resolve_base_url
+from cfstream_gui.core.api_urls import path_segment as _segment
 from cfstream_gui.core.models import TokenRequest
 
 __all__ = [
@@ -78,85 +85,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
-CONNECT_TIMEOUT = 5.0
-INITIAL_RETRY_DELAY = 0.5
-MAX_RETRY_DELAY = 8.0
 MAX_LIST_LIMIT = 1000
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def resolve_base_url(profile_url: str | None, env: Mapping[str, str]) -> str:
-    """The API base URL: the profile's, else `CLOUDFLARE_BASE_URL`, else Cloudflare's.
-
-    Plain `http://` is allowed only for loopback (the sandbox); anywhere else the API token would
-    cross the network in clear text.
-    """
-    origin = "The profile's API base URL"
-    url = (profile_url or "").strip()
-    if not url:
-        origin, url = "CLOUDFLARE_BASE_URL", env.get("CLOUDFLARE_BASE_URL", "").strip()
-    if not url:
-        return DEFAULT_BASE_URL
-    url = url.rstrip("/")
-    try:
-        parts = urlsplit(url)
-        host, _port = parts.hostname or "", parts.port
-    except ValueError:
-        raise ValueError(f"{origin} is not a valid URL.") from None
-    if parts.scheme.lower() not in ("https", "http") or not host:
-        raise ValueError(
-            f"{origin} must start with https:// and name a host, like {DEFAULT_BASE_URL}."
-        )
-    if parts.username is not None or parts.password is not None:
-        raise ValueError(f"{origin} must not contain a user name or password.")
-    if parts.query or parts.fragment:
-        raise ValueError(f"{origin} must not contain '?' or '#'.")
-    if parts.scheme.lower() == "http" and not _is_loopback(host):
-        raise ValueError(
-            f"{origin} uses http:// for {host}; only https:// is allowed except for this "
-            "computer (127.0.0.1, ::1, localhost), so the API token is never sent unencrypted."
-        )
-    return url
-
-
-def _segment(value: str, what: str) -> str:
-    """One path segment, quoted so a typed '/' or '?' cannot change which endpoint is called."""
-    if not value or not value.strip():
-        raise ValueError(f"The {what} is empty.")
-    if value in (".", ".."):
-        raise ValueError(f"The {what} '{value}' is not a valid ID.")
-    return quote(value, safe="")
-
-
-@cache
-def _tls_context() -> ssl.SSLContext:
-    """One TLS context per process: building one loads the CA bundle (~90 ms), and every client
-    (a GUI profile switch, each CLI command, every test) would otherwise pay that again."""
-    return ssl.create_default_context()
-
-
-def _network_error(exc: httpx.TransportError, host: str, timeout: float) -> NetworkError:
-    if isinstance(exc, httpx.ConnectTimeout):
-        text = f"Could not connect to {host} within {CONNECT_TIMEOUT:g} seconds."
-    elif isinstance(exc, httpx.TimeoutException):
-        text = f"The API server at {host} did not answer within {timeout:g} seconds."
-    elif isinstance(exc, httpx.ConnectError):
-        text = f"Could not connect to {host}."
-    else:
-        text = f"The connection to {host} failed before Cloudflare answered."
-    if _is_loopback(host):
-        # A local address: the internet is not the problem, the local server is.
-        return NetworkError(text, hint="Check that the local server (e.g. the sandbox) is running.")
-    return NetworkError(text)
 
 
 class StreamClient:
@@ -183,10 +112,10 @@ class StreamClient:
         self._host = urlsplit(self.base_url).hostname or self.base_url
         self._transport = transport
         self._timeout = timeout
-        self._max_retries = max_retries
-        self._max_rate_limit_wait = max_rate_limit_wait
+        self._retry = RetryPolicy(
+            max_retries, max_rate_limit_wait, rng if rng is not None else random.Random()
+        )
         self._sleep = sleep
-        self._rng = rng if rng is not None else random.Random()
         self._http: httpx.AsyncClient | None = None
 
     @property
@@ -352,48 +281,8 @@ class StreamClient:
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
-            self._http = httpx.AsyncClient(
-                transport=self._transport,
-                timeout=httpx.Timeout(self._timeout, connect=CONNECT_TIMEOUT),
-                headers={
-                    "Accept": "application/json",
-                    "User-Agent": f"cfstream-gui/{__version__}",
-                },
-                follow_redirects=False,
-                verify=_tls_context(),
-                # Proxy variables must not capture the loopback sandbox.
-                trust_env=not _is_loopback(self._host),
-            )
+            self._http = new_http_client(self._transport, timeout=self._timeout, host=self._host)
         return self._http
-
-    def _auth_header(self) -> dict[str, str]:
-        token = self._api_token
-        if token is None:
-            raise AuthError(
-                "No API token is set for this profile.",
-                hint="Add one in the profile settings or set CLOUDFLARE_API_TOKEN.",
-            )
-        if not (token.isascii() and token.isprintable()) or " " in token:
-            raise AuthError(
-                "The API token contains spaces or characters that cannot be sent.",
-                hint="Copy the token again from the Cloudflare dashboard.",
-            )
-        return {"Authorization": f"Bearer {token}"}
-
-    def _backoff(self, retry: int) -> float:
-        base = min(INITIAL_RETRY_DELAY * 2.0**retry, MAX_RETRY_DELAY)
-        return base * self._rng.uniform(0.75, 1.0)
-
-    def _retry_delay(self, error: ApiError, retry: int, *, idempotent: bool) -> float | None:
-        """Seconds to wait before retry number `retry` (0-based), or None to give up now."""
-        if retry >= self._max_retries:
-            return None
-        if isinstance(error, RateLimited):
-            wait = error.retry_after
-            return wait if wait is not None and wait <= self._max_rate_limit_wait else None
-        if isinstance(error, (ServerError, NetworkError)) and idempotent:
-            return self._backoff(retry)
-        return None
 
     async def _send_once(
         self,
@@ -404,13 +293,13 @@ class StreamClient:
         json_body: dict[str, Any] | None,
         params: Mapping[str, str | int] | None,
         idempotent: bool,
-    ) -> tuple[Any, ApiError | None, bool]:
+    ) -> Attempt:
         """One attempt: (result, None, _) on success, else (None, error, may_retry)."""
         try:
             response = await self._client().request(
                 method,
                 self.base_url + path,
-                headers=self._auth_header(),
+                headers=auth_header(self._api_token),
                 json=json_body,
                 params=params,
             )
@@ -418,7 +307,7 @@ class StreamClient:
             logger.debug("%s %s failed: %s", method, path, type(exc).__name__)
             # A request that never connected never reached Cloudflare: always safe to retry.
             never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-            error = _network_error(exc, self._host, self._timeout)
+            error = network_error(exc, self._host, self._timeout)
             error.__cause__ = exc
             return None, error, idempotent or never_sent
         logger.debug("%s %s -> HTTP %d", method, path, response.status_code)
@@ -441,21 +330,17 @@ class StreamClient:
         params: Mapping[str, str | int] | None = None,
         idempotent: bool = True,
     ) -> Any:
-        retry = 0
-        while True:
-            result, error, may_retry = await self._send_once(
-                method,
-                path,
-                subject=subject,
-                json_body=json_body,
-                params=params,
-                idempotent=idempotent,
-            )
-            if error is None:
-                return result
-            delay = self._retry_delay(error, retry, idempotent=may_retry)
-            if delay is None:
-                raise error
+        attempt = partial(
+            self._send_once,
+            method,
+            path,
+            subject=subject,
+            json_body=json_body,
+            params=params,
+            idempotent=idempotent,
+        )
+
+        def on_retry(error: ApiError, delay: float) -> None:
             logger.info("%s %s: %s; retrying in %.1f s", method, path, type(error).__name__, delay)
-            retry += 1
-            await self._sleep(delay)
+
+        return await with_retries(attempt, self._retry, sleep=self._sleep, on_retry=on_retry)
