@@ -2,13 +2,13 @@
 
 The model takes plain strings (what a delegate or a test would type) and keeps whatever it is
 given, valid or not, so a mistake stays on screen next to its explanation instead of vanishing.
-Cells with problems are marked through the background, decoration and tooltip roles; the
-problems themselves come from `core.validation`, recomputed once per change.
+Cells with problems are marked through the background, decoration and tooltip roles (the look is
+`rules_cells.py`); the problems themselves come from `core.validation`, recomputed once per
+change. Rows are reordered by dragging (`rules_drag.py`) or with `moveRows`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,24 +16,14 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QByteArray,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QStyle
 
-from cfstream_gui.core import countries
-from cfstream_gui.core.models import (
-    MAX_RULES,
-    RULE_TYPE_ALIASES,
-    AccessRule,
-    Action,
-    RuleType,
-)
+from cfstream_gui.core.models import MAX_RULES, AccessRule, Action, RuleType
 from cfstream_gui.core.validation import (
     Problem,
     Severity,
@@ -42,20 +32,30 @@ from cfstream_gui.core.validation import (
     parse_rule_values,
 )
 
+# Names that moved to rules_cells.py and rules_drag.py stay importable from here.
+from cfstream_gui.ui.rules_cells import ACTION_COLUMN as ACTION_COLUMN
+from cfstream_gui.ui.rules_cells import ANY_VALUES_TEXT as ANY_VALUES_TEXT
+from cfstream_gui.ui.rules_cells import COLUMN_NAMES as COLUMN_NAMES
+from cfstream_gui.ui.rules_cells import ERROR_BACKGROUND as ERROR_BACKGROUND
+from cfstream_gui.ui.rules_cells import HEADERS as HEADERS
+from cfstream_gui.ui.rules_cells import TYPE_COLUMN as TYPE_COLUMN
+from cfstream_gui.ui.rules_cells import VALUES_COLUMN as VALUES_COLUMN
+from cfstream_gui.ui.rules_cells import WARNING_BACKGROUND as WARNING_BACKGROUND
+from cfstream_gui.ui.rules_cells import (
+    any_values_style,
+    background,
+    decoration,
+    display_text,
+    tooltip,
+)
+from cfstream_gui.ui.rules_cells import resolve_type as resolve_type
+from cfstream_gui.ui.rules_cells import takes_values as takes_values
+from cfstream_gui.ui.rules_drag import ROWS_MIME_TYPE as ROWS_MIME_TYPE
+from cfstream_gui.ui.rules_drag import dragged_rows, drop_target, rows_mime, single_moves
+
 Index = QModelIndex | QPersistentModelIndex
 
 ROOT = QModelIndex()
-ACTION_COLUMN, TYPE_COLUMN, VALUES_COLUMN = 0, 1, 2
-COLUMN_NAMES = ("action", "type", "values")  # Problem.column for each column
-HEADERS = ("Action", "Type", "Values")
-
-# Row numbers travel in this format; it is only meaningful inside the model that made it.
-ROWS_MIME_TYPE = "application/x-cfstream-gui-rule-rows"
-
-ANY_VALUES_TEXT = "— (matches every viewer)"
-# Translucent tints of the shared status hues (ui.style), readable on light and dark palettes.
-ERROR_BACKGROUND = QColor(220, 53, 69, 70)  # soft red
-WARNING_BACKGROUND = QColor(214, 140, 0, 70)  # amber
 
 _ORDINALS = ("first", "second", "third", "fourth", "fifth")
 
@@ -63,14 +63,6 @@ _ORDINALS = ("first", "second", "third", "fourth", "fifth")
 def default_rule() -> AccessRule:
     """What "Add rule" creates: the most common rule, with the values still to be filled in."""
     return AccessRule(Action.ALLOW.value, RuleType.COUNTRY.value, ())
-
-
-def resolve_type(text: str) -> RuleType | None:
-    return RULE_TYPE_ALIASES.get(text.strip().lower())
-
-
-def takes_values(rule_type: str) -> bool:
-    return resolve_type(rule_type) is not RuleType.ANY
 
 
 @dataclass
@@ -167,29 +159,22 @@ class RulesModel(QAbstractTableModel):
         rule = self._rows[index.row()].rule
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return _display_text(rule, column)
+            return display_text(rule, column)
         if role == Qt.ItemDataRole.EditRole:
             return (rule.action, rule.type, ", ".join(rule.values))[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(index, rule)
+            return tooltip(rule, column, self.problems_at(index))
         if role == Qt.ItemDataRole.BackgroundRole:
-            return _background(self.problems_at(index))
+            return background(self.problems_at(index))
         if role == Qt.ItemDataRole.DecorationRole:
             # A rule-wide problem gets one icon at the start of the row, not one per cell.
             own = [p for p in self.problems_at(index) if p.column is not None or column == 0]
-            return _decoration(own)
+            return decoration(own)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return " ".join(problem.message for problem in self.problems_at(index)) or None
         if column == VALUES_COLUMN and not takes_values(rule.type):
-            return _any_values_style(role)
+            return any_values_style(role)
         return None
-
-    def _tooltip(self, index: Index, rule: AccessRule) -> str | None:
-        lines = [problem.message for problem in self.problems_at(index)]
-        if index.column() == VALUES_COLUMN and resolve_type(rule.type) is RuleType.COUNTRY:
-            named = [_country_line(code) for code in rule.values]
-            lines = [*named, *([""] if named and lines else []), *lines]
-        return "\n".join(lines) or None
 
     # --- editing -----------------------------------------------------------------------------
 
@@ -302,10 +287,7 @@ class RulesModel(QAbstractTableModel):
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         rows = sorted({index.row() for index in indexes if index.isValid()})
-        payload = {"owner": self._owner_id(), "rows": rows}
-        mime = QMimeData()
-        mime.setData(ROWS_MIME_TYPE, QByteArray(json.dumps(payload).encode()))
-        return mime
+        return rows_mime(self._owner_id(), rows)
 
     def canDropMimeData(
         self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
@@ -320,48 +302,17 @@ class RulesModel(QAbstractTableModel):
         rows = self._dragged_rows(data)
         if action != Qt.DropAction.MoveAction or not rows:
             return False
-        if row != -1:
-            target = row
-        elif parent.isValid():
-            # Dropped onto a rule: take its place, whichever direction the drag came from.
-            target = parent.row() + 1 if rows[0] < parent.row() else parent.row()
-        else:
-            target = len(self._rows)
-        self._move_to(rows, target)
+        onto = parent.row() if parent.isValid() else None
+        target = drop_target(rows, row, onto, len(self._rows))
+        for source, position in single_moves(rows, target, len(self._rows)):
+            self.moveRows(ROOT, source, 1, ROOT, position)
         return True
 
     def _owner_id(self) -> str:
         return f"{os.getpid()}:{id(self)}"
 
     def _dragged_rows(self, data: QMimeData) -> list[int] | None:
-        """The rows a drag from this very model carries; None for anything else."""
-        if not data.hasFormat(ROWS_MIME_TYPE):
-            return None
-        try:
-            payload = json.loads(bytes(data.data(ROWS_MIME_TYPE).data()).decode())
-            rows = sorted({int(row) for row in payload["rows"]})
-        except (ValueError, KeyError, TypeError):
-            return None
-        if payload.get("owner") != self._owner_id():
-            return None
-        if not rows or rows[0] < 0 or rows[-1] >= len(self._rows):
-            return None
-        return rows
-
-    def _move_to(self, rows: list[int], target: int) -> None:
-        """Move the (possibly scattered) `rows` together before row `target`, one
-        `moveRows` at a time so every view and persistent index follows."""
-        order = list(range(len(self._rows)))
-        moved = set(rows)
-        rest = [row for row in order if row not in moved]
-        at = target - sum(1 for row in rows if row < target)
-        wanted = rest[:at] + rows + rest[at:]
-        current = order[:]
-        for position, original in enumerate(wanted):
-            source = current.index(original)
-            if source != position:
-                self.moveRows(ROOT, source, 1, ROOT, position)
-                current.insert(position, current.pop(source))
+        return dragged_rows(data, self._owner_id(), len(self._rows))
 
     # --- bookkeeping -------------------------------------------------------------------------
 
@@ -382,55 +333,3 @@ def _values_fit(rule: AccessRule, index: int) -> bool:
         problem.column == "values" and problem.severity is Severity.ERROR
         for problem in check_rule(rule, index)
     )
-
-
-def _display_text(rule: AccessRule, column: int) -> str:
-    if column == ACTION_COLUMN:
-        return rule.action.capitalize() if rule.action in {a.value for a in Action} else rule.action
-    resolved = resolve_type(rule.type)
-    if column == TYPE_COLUMN:
-        return resolved.label if resolved is not None else rule.type
-    if resolved is RuleType.ANY:
-        return ANY_VALUES_TEXT
-    return ", ".join(rule.values)
-
-
-def _country_line(code: str) -> str:
-    country = countries.lookup(code)
-    return f"{code} — {country.name}" if country is not None else f"{code} — unknown code"
-
-
-def _worst(problems: list[Problem]) -> Severity | None:
-    if any(problem.severity is Severity.ERROR for problem in problems):
-        return Severity.ERROR
-    return Severity.WARNING if problems else None
-
-
-def _background(problems: list[Problem]) -> QBrush | None:
-    worst = _worst(problems)
-    if worst is None:
-        return None
-    return QBrush(ERROR_BACKGROUND if worst is Severity.ERROR else WARNING_BACKGROUND)
-
-
-def _decoration(problems: list[Problem]) -> QIcon | None:
-    worst = _worst(problems)
-    if worst is None:
-        return None
-    pixmap = (
-        QStyle.StandardPixmap.SP_MessageBoxCritical
-        if worst is Severity.ERROR
-        else QStyle.StandardPixmap.SP_MessageBoxWarning
-    )
-    return QApplication.style().standardIcon(pixmap)
-
-
-def _any_values_style(role: int) -> Any:
-    """The greyed, italic look of the placeholder shown for an `any` rule's values."""
-    if role == Qt.ItemDataRole.ForegroundRole:
-        return QApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
-    if role == Qt.ItemDataRole.FontRole:
-        font = QFont()
-        font.setItalic(True)
-        return font
-    return None
