@@ -296,21 +296,24 @@ class StreamClient:
     ) -> Attempt:
         """One attempt: (result, None, _) on success, else (None, error, may_retry)."""
         try:
-            response = await self._client().request(
-                method,
-                self.base_url + path,
-                headers=auth_header(self._api_token),
-                json=json_body,
-                params=params,
+            # httpx's timeout bounds each read; this bounds the whole answer, so a server that
+            # drips its body a byte at a time cannot hold the request open indefinitely.
+            async with asyncio.timeout(self._timeout):
+                response = await self._client().request(
+                    method,
+                    self.base_url + path,
+                    headers=auth_header(self._api_token),
+                    json=json_body,
+                    params=params,
+                )
+        except TimeoutError:
+            return self._transport_failure(
+                method, path, httpx.ReadTimeout("no complete answer in time"), idempotent
             )
         except httpx.TransportError as exc:
-            logger.debug("%s %s failed: %s", method, path, type(exc).__name__)
-            # A request that never connected never reached Cloudflare: always safe to retry.
-            never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-            error = network_error(exc, self._host, self._timeout)
-            error.__cause__ = exc
-            return None, error, idempotent or never_sent
+            return self._transport_failure(method, path, exc, idempotent)
         logger.debug("%s %s -> HTTP %d", method, path, response.status_code)
+
         info = parse_ratelimit(response.headers.get("ratelimit"))
         if info is not None:
             self.last_rate_limit = info
@@ -319,6 +322,16 @@ class StreamClient:
         except ApiError as error:
             # A 429 was refused before any work was done, so even a POST may be retried.
             return None, error, idempotent or isinstance(error, RateLimited)
+
+    def _transport_failure(
+        self, method: str, path: str, exc: httpx.TransportError, idempotent: bool
+    ) -> Attempt:
+        logger.debug("%s %s failed: %s", method, path, type(exc).__name__)
+        # A request that never connected never reached Cloudflare: always safe to retry.
+        never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+        error = network_error(exc, self._host, self._timeout)
+        error.__cause__ = exc
+        return None, error, idempotent or never_sent
 
     async def _request(
         self,

@@ -58,7 +58,8 @@ def network_error(exc: httpx.TransportError, host: str, timeout: float) -> Netwo
     if isinstance(exc, httpx.ConnectTimeout):
         text = f"Could not connect to {host} within {CONNECT_TIMEOUT:g} seconds."
     elif isinstance(exc, httpx.TimeoutException):
-        text = f"The API server at {host} did not answer within {timeout:g} seconds."
+        unit = "second" if timeout == 1 else "seconds"
+        text = f"The API server at {host} did not answer within {timeout:g} {unit}."
     elif isinstance(exc, httpx.ConnectError):
         text = f"Could not connect to {host}."
     else:
