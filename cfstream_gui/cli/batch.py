@@ -162,11 +162,11 @@ class _Progress:
     def __call__(self, done: int, total: int) -> None:
         percent = done * 100 // total if total else 100
         if self._tty:
-            print(f"\rsigned {done:,} of {total:,} ({percent}%)", end="", file=self._err)
+            print(f"\rprocessed {done:,} of {total:,} ({percent}%)", end="", file=self._err)
             self._err.flush()
             self._shown = True
         elif percent >= self._next_step:
-            print(f"signed {done:,} of {total:,} ({percent}%)", file=self._err)
+            print(f"processed {done:,} of {total:,} ({percent}%)", file=self._err)
             self._next_step = percent - percent % 5 + 5
 
     def finish(self) -> None:

@@ -19,7 +19,7 @@ from cfstream_gui.core.api import StreamClient
 from cfstream_gui.core.customer_codes import detect_code
 from cfstream_gui.core.local_signing import sign_locally
 from cfstream_gui.core.models import AccessRule, TokenRequest
-from cfstream_gui.core.timeparse import TimeParseError, parse_when, to_epoch
+from cfstream_gui.core.timeparse import TimeParseError, describe, from_epoch, parse_when, to_epoch
 from cfstream_gui.core.validation import Severity, check_request
 
 from .context import Context, Target, resolve_target
@@ -32,6 +32,7 @@ from .parsing import parse_rule
 def run_create(args: argparse.Namespace, ctx: Context) -> int:
     now = datetime.now(UTC)
     request = build_request(args, now)
+    echo_times(request, ctx)
     if args.output == "mp4" and not request.downloadable:
         raise UsageError(
             "The mp4 output is a download URL, and downloads only work with a downloadable "
@@ -96,6 +97,14 @@ def build_request(args: argparse.Namespace, now: datetime) -> TokenRequest:
         downloadable=args.downloadable,
         access_rules=rules,
     )
+
+
+def echo_times(request: TokenRequest, ctx: Context) -> None:
+    """Say how typed times were understood, in UTC and local time (stderr, so stdout stays just
+    the output). Times not given are Cloudflare's defaults and are not mentioned."""
+    for label, epoch in (("expires", request.exp), ("not before", request.nbf)):
+        if epoch is not None:
+            ctx.note(f"{label} {describe(from_epoch(epoch))}")
 
 
 def _when(option: str, text: str | None, now: datetime) -> int | None:

@@ -22,6 +22,7 @@ EXIT_API = 3
 EXIT_NETWORK = 4
 EXIT_KEYRING = 5
 EXIT_INTERRUPTED = 130  # the shell convention for Ctrl+C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell expects from a closed pipe
 
 
 class UsageError(Exception):

@@ -176,13 +176,24 @@ def _not_saved(exc: KeyNotSavedError, ctx: Context) -> int:
 def _import(args: argparse.Namespace, ctx: Context) -> int:
     profile = local_profile(ctx, args.profile)
     text = _read_key_text(args.file, ctx)
-    key = _local_service(ctx, profile).import_key(text, args.key_id)
+    service = _local_service(ctx, profile)
+    try:
+        key = service.import_key(text, args.key_id)
+    except KeyImportError as exc:
+        # A PEM carries no key ID; at a terminal, ask for it rather than fail.
+        if not (exc.needs_key_id and args.file != "-" and sys.stdin.isatty()):
+            raise
+        print(KEY_ID_PROMPT, end="", file=ctx.err, flush=True)
+        key = service.import_key(text, sys.stdin.readline().strip() or None)
     print(
         f"Imported signing key {key.key_id}: its private key is in {_store(ctx)} for profile "
         f"{profile.name}.",
         file=ctx.out,
     )
     return EXIT_OK
+
+
+KEY_ID_PROMPT = "This key carries no ID. Its 32-character key ID (from `keys list`): "
 
 
 def _read_key_text(source: str, ctx: Context) -> str:

@@ -19,7 +19,7 @@ from .accounts import run_login, run_logout, run_profiles
 from .batch import run_batch
 from .context import Context
 from .create import run_create
-from .errors import EXIT_INTERNAL, UsageError, report
+from .errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, UsageError, report
 from .keys import RunKeyring, run_keys
 from .parsing import build_parser, join_negative_times
 from .sandbox_cmd import run_sandbox, sandbox_session
@@ -35,11 +35,24 @@ def main(argv: list[str] | None = None) -> int:
     handler = _debug_logging(ctx) if args.debug else None
     try:
         return _dispatch(args, ctx)
+    except BrokenPipeError:
+        # The reader went away (`cfstream-token ... | head`): nothing is wrong, stop quietly.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except (Exception, KeyboardInterrupt) as exc:
         return report(exc, ctx.err, debug=args.debug)
     finally:
         if handler is not None:
             logging.getLogger("cfstream_gui").removeHandler(handler)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture stdout)
+        pass
 
 
 def _dispatch(args: argparse.Namespace, ctx: Context) -> int:

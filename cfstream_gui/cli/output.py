@@ -42,6 +42,9 @@ def json_document(token: str, urls: dict[str, str]) -> dict[str, Any]:
         "token": token,
         "claims": decoded.claims,
         "expires": _iso_utc(decoded.exp),
+        "expires_local": _iso_local(decoded.exp),
+        "not_before": _iso_utc(decoded.nbf),
+        "not_before_local": _iso_local(decoded.nbf),
         "urls": urls,
     }
 
@@ -57,6 +60,13 @@ def _urls(
     )
     found = {kind: pack.get(kind) for kind in URL_KINDS}
     return {kind: url for kind, url in found.items() if url is not None}
+
+
+def _iso_local(epoch: int | None) -> str | None:
+    """The same moment in this machine's time zone, with its offset (e.g. +01:00)."""
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, UTC).astimezone().isoformat(timespec="seconds")
 
 
 def _iso_utc(epoch: int | None) -> str | None:

@@ -69,7 +69,7 @@ def test_ten_thousand_ids_are_all_signed_and_verify(
 
     assert result.code == 0, result.err
     assert result.out == f"10,000 tokens written to {out}.\n"
-    assert "(100%)" in result.err
+    assert "processed 10,000 of 10,000 (100%)" in result.err
     rows = read_rows(out)
     assert [row["video"] for row in rows] == uids
     assert [row["line"] for row in rows] == [str(n) for n in range(2, 10_002)]

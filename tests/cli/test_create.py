@@ -61,6 +61,18 @@ def test_every_option_is_sent_exactly(sb: Sandbox, cli: Run, work: str, signed_u
     assert not sb.verify_playback_token(token, signed_uid, country="DE").allowed
 
 
+def test_typed_times_are_echoed_in_utc_and_local_time(
+    sb: Sandbox, cli: Run, work: str, signed_uid: str
+) -> None:
+    result = cli("create", signed_uid, "--exp", "2h", "--nbf", "-5m")
+
+    assert result.code == 0, result.err
+    expires, not_before = result.err.splitlines()
+    assert expires.startswith("expires ") and " UTC" in expires
+    assert not_before.startswith("not before ") and " UTC" in not_before
+    assert result.out.count("\n") == 1  # stdout is still only the token
+
+
 def test_options_not_given_are_not_sent(sb: Sandbox, cli: Run, work: str, signed_uid: str) -> None:
     result = cli("create", signed_uid)
 
@@ -154,7 +166,13 @@ def test_json_output(sb: Sandbox, cli: Run, work: str, signed_uid: str) -> None:
 
     assert result.code == 0, result.err
     doc = json.loads(result.out)
-    assert set(doc) == {"token", "claims", "expires", "urls"}
+    assert set(doc) == {
+        "token", "claims", "expires", "expires_local", "not_before", "not_before_local", "urls",
+    }  # fmt: skip
+    # The same moment, in UTC and in this machine's zone.
+    assert datetime.fromisoformat(doc["expires_local"]) == datetime.fromisoformat(
+        doc["expires"].replace("Z", "+00:00")
+    )
     claims = doc["claims"]
     assert claims["sub"] == signed_uid
     assert claims == decode_token(doc["token"]).claims

@@ -3,8 +3,11 @@ never the API token."""
 
 from __future__ import annotations
 
+import io
 import socket
+import sys
 from collections.abc import Callable
+from typing import Any
 
 import keyring
 import pytest
@@ -12,6 +15,7 @@ from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked
 
 from cfstream_gui.cli import create as create_module
+from cfstream_gui.cli.main import main
 from cfstream_gui.sandbox import Fault, Sandbox
 from tests.cli.conftest import Run
 
@@ -222,3 +226,20 @@ def test_debug_never_shows_the_api_token(sb: Sandbox, cli: Run, work: str, signe
     assert "refused the API token" in result.err
     assert "Traceback" in result.err
     assert_clean(result.err.replace("Traceback", ""), sb.DEMO_API_TOKEN)
+
+
+class _ClosedPipe(io.StringIO):
+    """stdout whose reader has gone, like `cfstream-token ... | head` after head exits."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_pipe_ends_quietly_with_141(
+    sb: Sandbox, work: str, signed_uid: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    code = main(["create", signed_uid, "-o", "json"])
+    assert code == 141
+    err = capsys.readouterr().err
+    assert "internal error" not in err and "Traceback" not in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import sys
@@ -180,3 +181,19 @@ def test_list_when_cloudflare_cannot_be_reached_says_so(sb: Sandbox, cli: Run, w
     assert "could not be asked" in result.err
     # Nothing held and the account unknown: that is not "no signing keys".
     assert "No signing keys" not in result.out
+
+
+def test_import_from_a_file_asks_for_a_missing_key_id_at_a_terminal(
+    sb: Sandbox, cli: Run, work: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key_id, pem = create_key(cli)
+    cli("keys", "forget", key_id)
+    key_file = tmp_path / "key.pem"
+    key_file.write_text(base64.b64decode(pem).decode())  # a PEM file: no ID inside
+
+    monkeypatch.setattr(sys, "stdin", TtyInput(key_id + "\n"))
+    result = cli("keys", "import", str(key_file))
+
+    assert result.code == 0, result.err
+    assert "key ID" in result.err  # it asked
+    assert listed(cli) == {key_id: "Held here"}
