@@ -27,6 +27,7 @@ _ICON_SIZE = 20
 class ErrorBanner(QFrame):
     # The user closed the banner with its × button.
     dismissed = Signal()
+    errorShown = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +85,7 @@ class ErrorBanner(QFrame):
 
     def show_error(self, message: str, hint: str = "") -> None:
         self._show(Tone.ERROR, message, hint)
+        self.errorShown.emit()
 
     def show_notice(self, message: str) -> None:
         self._show(Tone.NOTICE, message, "")

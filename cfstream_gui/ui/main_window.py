@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QMainWindow,
     QScrollArea,
+    QStatusBar,
     QVBoxLayout,
     QWidget,
 )
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self.form.signing.manageKeysRequested.connect(self.keys.open_signing_keys)
         self.keys.keysChanged.connect(self.update_create_state)
         self.keys.problem.connect(self.banner.show_error)
+        self.banner.errorShown.connect(self._clear_status)
         self.keys.status.connect(lambda text: self._show_status(text, 8000))
         self.result.copied.connect(
             lambda what: self._show_status(f"Copied the {what} to the clipboard", 5000)
@@ -233,6 +235,12 @@ class MainWindow(QMainWindow):
         """The preview opens below the rules: scroll it into view once it has its height."""
         if shown:
             QTimer.singleShot(0, lambda: self._scroll.ensureWidgetVisible(self.form.preview))
+
+    def _clear_status(self) -> None:
+        """An error makes the last status ("Token created", "Copied…") stale."""
+        bar = self.findChild(QStatusBar)
+        if bar is not None:
+            bar.clearMessage()
 
     def _show_status(self, text: str, milliseconds: int) -> None:
         # statusBar() creates the bar on first use; building it early would change the height.

@@ -64,6 +64,9 @@ class WindowActions:
         self._busy = False
         self._closing = False
         self._action: asyncio.Task[None] | None = None
+        # How many actions have ended, whatever their outcome: what a test (or a script driving
+        # the window) waits on, since a fast action can start and end between two polls.
+        self.finished = 0
 
     def is_busy(self) -> bool:
         return self._busy
@@ -157,6 +160,7 @@ class WindowActions:
         self._banner.clear()
 
     def _end(self) -> None:
+        self.finished += 1
         self._busy = False
         self._action = None
         self._action_bar.set_idle()
