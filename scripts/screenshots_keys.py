@@ -23,7 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import RSAAlgorithm
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
 # isort: split
 import qasync  # after PySide6
@@ -55,6 +55,28 @@ async def shoot(widget: QWidget, path: Path) -> None:
     await asyncio.sleep(0.1)  # let layouts and style sheets settle
     widget.grab().save(str(path))
     print(path)
+
+
+async def shoot_without_key(
+    edit: QPlainTextEdit, stand_in: str, widget: QWidget, path: Path
+) -> None:
+    """Take the picture with `stand_in` shown where the key material is: no private key, not
+    even a throwaway one, belongs in a picture. Signals are held so the dialog keeps the state
+    (valid, needs an ID, wrong kind) that the real material put it in."""
+    material = edit.toPlainText()
+    edit.blockSignals(True)
+    edit.setPlainText(stand_in)
+    await shoot(widget, path)
+    edit.setPlainText(material)
+    edit.blockSignals(False)
+
+
+PEM_STAND_IN = (
+    "-----BEGIN PRIVATE KEY-----\n"
+    "(the key's body is left out of this picture)\n"
+    "-----END PRIVATE KEY-----"
+)
+BASE64_STAND_IN = "{start}… (the rest is left out of this picture)"
 
 
 def local_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> str:
@@ -97,12 +119,14 @@ async def keys_shots(sandbox: Sandbox, out: Path) -> KeyService:
     await shoot(importer, out / "keys-import-empty.png")
     jwk = json.loads(RSAAlgorithm.to_jwk(rsa.generate_private_key(65537, 2048)))
     jwk["kid"] = uuid.uuid4().hex
-    importer.materialEdit.setPlainText(base64.b64encode(json.dumps(jwk).encode()).decode())
-    await shoot(importer, out / "keys-import-jwk.png")
-    importer.materialEdit.setPlainText(local_pem(rsa.generate_private_key(65537, 2048)))
-    await shoot(importer, out / "keys-import-needs-id.png")
-    importer.materialEdit.setPlainText(local_pem(ec.generate_private_key(ec.SECP256R1())))
-    await shoot(importer, out / "keys-import-ec.png")
+    material = importer.materialEdit
+    material.setPlainText(base64.b64encode(json.dumps(jwk).encode()).decode())
+    jwk_start = BASE64_STAND_IN.format(start=material.toPlainText()[:24])
+    await shoot_without_key(material, jwk_start, importer, out / "keys-import-jwk.png")
+    material.setPlainText(local_pem(rsa.generate_private_key(65537, 2048)))
+    await shoot_without_key(material, PEM_STAND_IN, importer, out / "keys-import-needs-id.png")
+    material.setPlainText(local_pem(ec.generate_private_key(ec.SECP256R1())))
+    await shoot_without_key(material, PEM_STAND_IN, importer, out / "keys-import-ec.png")
     importer.reject()
 
     unsaved = UnsavedKeyDialog(
@@ -111,7 +135,8 @@ async def keys_shots(sandbox: Sandbox, out: Path) -> KeyService:
         "The keyring could not save the key: the collection is locked.",
         dialog,
     )
-    await shoot(unsaved, out / "keys-unsaved.png")
+    pem_start = BASE64_STAND_IN.format(start=unsaved.keyEdit.toPlainText()[:24])
+    await shoot_without_key(unsaved.keyEdit, pem_start, unsaved, out / "keys-unsaved.png")
     unsaved.copied = True
     unsaved.reject()
     dialog.close()
