@@ -51,3 +51,9 @@ def anon(running: Sandbox) -> Iterator[httpx.Client]:
     """A client with no credentials, for auth-error tests."""
     with httpx.Client(base_url=running.base_url, timeout=5) as client:
         yield client
+
+
+@pytest.fixture
+def uid(sandbox: Sandbox) -> str:
+    """A ready demo video that needs a signed URL."""
+    return sandbox.video_uids(signed=True)[0]

@@ -26,3 +26,9 @@ def error_of(response: httpx.Response) -> dict[str, Any]:
     assert isinstance(error["code"], int) and error["code"] > 0
     assert error["message"]
     return error
+
+
+def create_key(api: httpx.Client) -> dict[str, Any]:
+    """A new signing key on the demo account, as the API returns it (id, pem, jwk, created)."""
+    created: dict[str, Any] = api.post(stream("/keys")).json()["result"]
+    return created

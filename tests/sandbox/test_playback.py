@@ -10,17 +10,7 @@ import jwt
 import pytest
 
 from cfstream_gui.sandbox import Sandbox
-from tests.sandbox.helpers import NOW, stream
-
-
-@pytest.fixture
-def uid(sandbox: Sandbox) -> str:
-    return sandbox.video_uids(signed=True)[0]
-
-
-def create_key(api: httpx.Client) -> dict[str, Any]:
-    created: dict[str, Any] = api.post(stream("/keys")).json()["result"]
-    return created
+from tests.sandbox.helpers import NOW, create_key, stream
 
 
 @pytest.fixture(scope="module")

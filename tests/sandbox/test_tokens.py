@@ -16,7 +16,7 @@ from joserfc import jws
 from joserfc.jwk import RSAKey
 
 from cfstream_gui.sandbox import Sandbox
-from tests.sandbox.helpers import NOW, error_of, stream
+from tests.sandbox.helpers import NOW, create_key, error_of, stream
 
 DAY = 24 * 60 * 60
 
@@ -31,16 +31,6 @@ def token_for(api: httpx.Client, uid: str, body: Any = None) -> httpx.Response:
 
 def claims_of(token: str) -> dict[str, Any]:
     return jwt.decode(token, options={"verify_signature": False})
-
-
-@pytest.fixture
-def uid(sandbox: Sandbox) -> str:
-    return sandbox.video_uids(signed=True)[0]
-
-
-def create_key(api: httpx.Client) -> dict[str, Any]:
-    key: dict[str, Any] = api.post(stream("/keys")).json()["result"]
-    return key
 
 
 # Module-scoped: RSA key generation is the slowest thing these tests do.
