@@ -24,7 +24,7 @@ import qasync  # after PySide6, so qasync binds to it rather than probing other 
 
 from cfstream_gui import APP_ID, APP_NAME, __version__
 from cfstream_gui.core.api import StreamClient
-from cfstream_gui.core.form_state import FormStore
+from cfstream_gui.core.form_state import FormStore, SessionFormStore
 from cfstream_gui.core.memory_keyring import SessionKeyring
 from cfstream_gui.core.profiles import Profile, ProfileStore
 from cfstream_gui.core.secrets import SecretStore
@@ -76,7 +76,8 @@ def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
         profiles=ProfileStore(env=env),
         secrets=SecretStore(env=env),
         client_factory=lambda base_url: StreamClient(None, base_url=base_url, env=env),
-        form_store=FormStore(env=env),
+        # A sandbox session keeps its form in memory: the user's real last form stays as it was.
+        form_store=FormStore(env=env) if sandbox is None else SessionFormStore(),
         clock=time.time,
         extra_profiles=extra,
         session_tokens=tokens,

@@ -191,6 +191,23 @@ class FormStore:
             self.path.unlink()
 
 
+class SessionFormStore(FormStore):
+    """The form of a session that must leave no trace on disk (the sandbox): kept in memory, so
+    trying the app out never overwrites the user's real last form."""
+
+    def __init__(self) -> None:  # no file, so no config dir either
+        self._state: FormState | None = None
+
+    def load(self) -> FormState | None:
+        return self._state
+
+    def save(self, state: FormState, *, secrets: Sequence[str] = ()) -> None:
+        self._state = state
+
+    def clear(self) -> None:
+        self._state = None
+
+
 def _default_dir(env: Mapping[str, str] | None) -> Path:
     return config_dir(os.environ if env is None else env)
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from cfstream_gui import APP_ID, APP_NAME, __version__, app
+from cfstream_gui.core.form_state import FormState, FormStore
 from cfstream_gui.ui.crash_dialog import CrashHandler, redact
 from cfstream_gui.ui.main_window import MainWindow
 
@@ -55,6 +56,30 @@ def test_main_runs_the_sandbox_window_and_returns_when_it_closes(
     assert qapp.applicationName() == APP_NAME
     assert qapp.desktopFileName() == APP_ID
     assert qapp.quitOnLastWindowClosed()
+
+
+def test_a_sandbox_session_leaves_the_real_saved_form_alone(qapp: QApplication) -> None:
+    real = FormState.capture(
+        now=1_790_000_000,
+        profile="work",
+        account_id="0123456789abcdef0123456789abcdef",
+        video="bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+        exp=None,
+        nbf=None,
+        downloadable=False,
+        rules=[],
+        url_kind="hls",
+    )
+    FormStore().save(real)
+
+    def close_it() -> None:
+        for window in _main_windows():
+            window.close()
+
+    QTimer.singleShot(300, close_it)
+    assert app.main(["--sandbox"]) == 0
+
+    assert FormStore().load() == real
 
 
 def test_version_from_the_command_line() -> None:
@@ -136,6 +161,25 @@ def test_redact_hides_the_apis_base64_pem_and_jwk_forms() -> None:
         assert secret not in out
     assert '"kid": "k"' in out  # public members stay readable
     assert out.endswith("Traceback (most recent")  # text after a secret is untouched
+
+
+def test_redact_hides_wrapped_base64_pem_and_base64_der() -> None:
+    pem = "-----BEGIN RSA PRIVATE KEY-----\n" + "A" * 900 + "\n-----END RSA PRIVATE KEY-----\n"
+    wrapped = base64.encodebytes(pem.encode()).decode()  # 76-character lines
+    der = "MII" + "B" * 600
+    out = redact(f"pem:\n{wrapped}\nder: {der}\nend of report", [])
+    assert "AAAA" not in out and der not in out
+    assert wrapped.splitlines()[1] not in out  # the continuation lines too
+    assert out.endswith("end of report")
+
+
+def test_an_old_world_readable_crash_log_is_made_private(tmp_path: Path) -> None:
+    old = tmp_path / "crash.log"
+    old.write_text("an earlier report\n")
+    old.chmod(0o644)
+    path = CrashHandler(log_dir=tmp_path)._write_log("details")
+    assert path == old
+    assert old.stat().st_mode & 0o777 == 0o600
 
 
 def test_crash_log_is_readable_by_the_owner_only(tmp_path: Path) -> None:
