@@ -111,7 +111,10 @@ def describe(moment: datetime) -> str:
     _require_aware(moment, "moment")
     utc = moment.astimezone(UTC)
     text = f"{utc:%Y-%m-%d %H:%M:%S} UTC"
-    local = utc.astimezone()  # the machine's zone, as the user sees their clock
+    try:
+        local = utc.astimezone()  # the machine's zone, as the user sees their clock
+    except (OverflowError, OSError, ValueError):  # a date at the calendar's edge, e.g. year 9999
+        return text
     if local.utcoffset() == timedelta(0):
         return text
     clock = f"{local:%H:%M:%S}" if local.date() == utc.date() else f"{local:%Y-%m-%d %H:%M:%S}"

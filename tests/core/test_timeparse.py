@@ -159,3 +159,16 @@ def test_describe_leaves_out_local_time_when_local_is_utc(local_zone: None) -> N
 def test_dates_at_the_edge_of_the_calendar_get_a_sentence_not_a_crash(text: str) -> None:
     with pytest.raises(TimeParseError, match="outside the range"):
         parse_when(text, now=datetime(2026, 11, 28, tzinfo=UTC))
+
+
+def test_describe_keeps_to_utc_when_local_time_would_leave_the_calendar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        text = describe(datetime(9999, 12, 31, 20, 0, tzinfo=UTC))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert text == "9999-12-31 20:00:00 UTC"
