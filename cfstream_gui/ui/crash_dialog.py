@@ -47,7 +47,16 @@ _PATTERNS = (
         "<private key hidden>",
     ),
     # The API's `pem`: base64 of a PEM, i.e. base64 of "-----BEGIN".
-    (re.compile(r"LS0tLS1CRUdJTi[A-Za-z0-9+/=]*"), "<private key hidden>"),
+    # (line-wrapped too: runs of base64 broken by newlines)
+    (
+        re.compile(r"LS0tLS1CRUdJTi[A-Za-z0-9+/=]*(?:\r?\n[A-Za-z0-9+/=]{16,}(?=\r?\n|$))*", re.M),
+        "<private key hidden>",
+    ),
+    # A DER key in base64 (what a .der file pasted as text looks like) starts with "MII".
+    (
+        re.compile(r"MII[A-Za-z0-9+/=]{300,}(?:\r?\n[A-Za-z0-9+/=]{16,}(?=\r?\n|$))*", re.M),
+        "<private key hidden>",
+    ),
     # A private JWK's secret members, as JSON ...
     (re.compile(r'("(?:d|p|q|dp|dq|qi)"\s*:\s*)"[^"]*"'), r'\1"<hidden>"'),
     # ... or as the API's base64 `jwk` (a long base64 run starting like '{"'; a JWT has dots).
@@ -170,6 +179,7 @@ class CrashHandler:
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             # Owner-only, like everything else the app writes: a report is about the user's work.
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.fchmod(fd, 0o600)  # also a log left readable by an older version
             with open(fd, "a", encoding="utf-8") as handle:
                 handle.write(details.rstrip() + "\n\n")
         except OSError as exc:

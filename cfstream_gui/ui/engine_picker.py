@@ -124,7 +124,11 @@ class EnginePicker(QWidget):
     # -- keys -------------------------------------------------------------------------------
 
     def key_id(self) -> str | None:
-        """The chosen held key, or None (none held, or the list is still being read)."""
+        """The chosen held key, or None (none held, or the list is still being read: while a
+        new profile's keys are read, the old list must not sign for it)."""
+        return None if self._reading else self._selected()
+
+    def _selected(self) -> str | None:
         data = self.signingKeyCombo.currentData()
         return data if isinstance(data, str) else None
 
@@ -149,7 +153,7 @@ class EnginePicker(QWidget):
         """The keys held for the profile (oldest first, as the keyring's index keeps them).
         Keeps the current choice if it is still held, else the wanted one, else the profile's
         default, else the newest."""
-        current = self.key_id()
+        current = self._selected()
         self._reading = False
         self._keys = list(dict.fromkeys(k.lower() for k in key_ids))
         self._default = default_key_id.lower() if default_key_id else None
