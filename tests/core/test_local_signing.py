@@ -27,6 +27,7 @@ from cfstream_gui.core.signing_keys import SigningKey, key_from_material
 from cfstream_gui.core.validation import ValidationError, check_request
 from cfstream_gui.sandbox import Sandbox
 from tests.support import rsa_keys
+from tests.support.clock import FakeClock
 
 KID = "0123456789abcdef0123456789abcdef"
 UID = "ea95132c15732412d22c1476fa83f27a"
@@ -46,14 +47,6 @@ RULES_JSON = [
 ]
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now: float = NOW
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture(scope="module")
 def rsa_key() -> rsa.RSAPrivateKey:
     return rsa_keys.rsa_key()
@@ -65,18 +58,18 @@ def key() -> SigningKey:
 
 
 @pytest.fixture(scope="module")
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock(NOW)
 
 
 @pytest.fixture(scope="module")
-def running(clock: Clock) -> Iterator[Sandbox]:
+def running(clock: FakeClock) -> Iterator[Sandbox]:
     with Sandbox(clock=clock) as sandbox:
         yield sandbox
 
 
 @pytest.fixture
-def sb(running: Sandbox, clock: Clock) -> Sandbox:
+def sb(running: Sandbox, clock: FakeClock) -> Sandbox:
     running.clear()
     clock.now = NOW
     return running

@@ -10,29 +10,22 @@ import pytest
 
 from cfstream_gui.sandbox import Sandbox
 from tests.sandbox.helpers import NOW
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now: float = NOW
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import FakeClock
 
 
 @pytest.fixture(scope="module")
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock(NOW)
 
 
 @pytest.fixture(scope="module")
-def running(clock: Clock) -> Iterator[Sandbox]:
+def running(clock: FakeClock) -> Iterator[Sandbox]:
     with Sandbox(clock=clock) as sandbox:
         yield sandbox
 
 
 @pytest.fixture(autouse=True)
-def sandbox(running: Sandbox, clock: Clock) -> Sandbox:
+def sandbox(running: Sandbox, clock: FakeClock) -> Sandbox:
     running.clear()
     clock.now = NOW
     return running

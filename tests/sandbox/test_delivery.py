@@ -16,8 +16,8 @@ import pytest
 
 from cfstream_gui.core.urls import playback_urls
 from cfstream_gui.sandbox import Sandbox
-from tests.sandbox.conftest import Clock
 from tests.sandbox.helpers import NOW, stream
+from tests.support.clock import FakeClock
 
 KEYNOTE = "ea95132c15732412d22c1476fa83f27a"  # signed, downloads enabled
 WEBINAR = "8f3b6a1e2c4d4e5f9a0b1c2d3e4f5a6b"  # signed, downloads off
@@ -175,7 +175,7 @@ def test_still_encoding_video_has_no_manifest_yet(api: httpx.Client, viewer: htt
 # -- refusals -------------------------------------------------------------------------------------
 
 
-def test_expired_token_is_403(api: httpx.Client, viewer: httpx.Client, clock: Clock) -> None:
+def test_expired_token_is_403(api: httpx.Client, viewer: httpx.Client, clock: FakeClock) -> None:
     token = minted(api, KEYNOTE, exp=NOW + 60)
     assert viewer.get(f"/{token}/watch").status_code == 200
 

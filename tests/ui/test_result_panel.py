@@ -16,6 +16,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel
 
 from cfstream_gui.core.urls import URL_KINDS, PlaybackUrls, playback_urls
 from cfstream_gui.ui.result_panel import NO_CUSTOMER_CODE, NO_RULES, NOT_DOWNLOADABLE, ResultPanel
+from tests.support.clock import FakeClock
 from tests.support.rsa_keys import rsa_key
 
 EXP = int(datetime(2026, 11, 28, 21, 43, tzinfo=UTC).timestamp())
@@ -24,14 +25,6 @@ VIDEO_UID = "ea95132c15732412d22c1476fa83f27a"
 KID = "8f926b2b57f2bc6de39ee3e5c2bd3a1e"
 
 MakeToken = Callable[..., str]
-
-
-class FakeClock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture(scope="module")

@@ -17,17 +17,10 @@ from cfstream_gui.ui.time_field import (
     format_duration,
     relative_phrase,
 )
+from tests.support.clock import FakeClock
 
 NOW = int(datetime(2026, 11, 28, 20, 43, 17, tzinfo=UTC).timestamp())
 DAY = 24 * 3600
-
-
-class FakeClock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
