@@ -23,11 +23,11 @@ from PySide6.QtWidgets import QApplication
 import qasync  # after PySide6, so qasync binds to it rather than probing other Qt bindings
 
 from cfstream_gui import APP_ID, APP_NAME, __version__
-from cfstream_gui.core.api import StreamClient
-from cfstream_gui.core.form_state import FormStore, SessionFormStore
-from cfstream_gui.core.memory_keyring import SessionKeyring
-from cfstream_gui.core.profiles import Profile, ProfileStore
-from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.core.cloudflare import StreamClient
+from cfstream_gui.core.storage.form_state import FormStore, SessionFormStore
+from cfstream_gui.core.storage.memory_keyring import SessionKeyring
+from cfstream_gui.core.storage.profiles import Profile, ProfileStore
+from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui.crash_dialog import CrashHandler
 from cfstream_gui.ui.main_window import MainWindow

@@ -20,12 +20,12 @@ from datetime import UTC, datetime
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from cfstream_gui.core.api import StreamClient
 from cfstream_gui.core.batch import BatchDefaults, sign_batch
-from cfstream_gui.core.batch_input import parse_batch_input
-from cfstream_gui.core.local_signing import sign_locally
+from cfstream_gui.core.batch.input import parse_batch_input
+from cfstream_gui.core.cloudflare import StreamClient
+from cfstream_gui.core.keys.local_signing import sign_locally
+from cfstream_gui.core.keys.signing_key import SigningKey
 from cfstream_gui.core.models import AccessRule, TokenRequest
-from cfstream_gui.core.signing_keys import SigningKey
 from cfstream_gui.sandbox import Sandbox
 
 VIDEO = "ea95132c15732412d22c1476fa83f27a"

@@ -24,8 +24,7 @@ from PySide6.QtWidgets import QApplication
 import qasync  # after PySide6
 
 from cfstream_gui.app import build_window
-from cfstream_gui.core.form_state import SigningEngine
-from cfstream_gui.core.models import AccessRule
+from cfstream_gui.core.models import AccessRule, SigningEngine
 from cfstream_gui.sandbox import Fault, Sandbox
 from cfstream_gui.ui.main_window import MainWindow
 

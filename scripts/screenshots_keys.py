@@ -29,14 +29,14 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 import qasync  # after PySide6
 
 from cfstream_gui.cli.keys import RunKeyring
-from cfstream_gui.core.api import StreamClient
-from cfstream_gui.core.key_service import KeyService
-from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.core.cloudflare import StreamClient
+from cfstream_gui.core.keys.service import KeyService
+from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
-from cfstream_gui.ui.batch_dialog import BatchDialog
-from cfstream_gui.ui.confirm_box import confirmation_box
-from cfstream_gui.ui.key_import_dialog import KeyImportDialog, UnsavedKeyDialog
-from cfstream_gui.ui.signing_keys_dialog import SigningKeysDialog
+from cfstream_gui.ui.batch.dialog import BatchDialog
+from cfstream_gui.ui.common.confirm_box import confirmation_box
+from cfstream_gui.ui.keys.import_dialog import KeyImportDialog, UnsavedKeyDialog
+from cfstream_gui.ui.keys.signing_keys_dialog import SigningKeysDialog
 
 PROFILE = "sandbox"
 NOW = 1_790_000_000.0

@@ -12,9 +12,9 @@ import sys
 from dataclasses import replace
 from typing import TextIO
 
-from cfstream_gui.core.api import ApiError, StreamClient
+from cfstream_gui.core.cloudflare import ApiError, StreamClient
 from cfstream_gui.core.ids import is_hex_id
-from cfstream_gui.core.profiles import (
+from cfstream_gui.core.storage.profiles import (
     ACCOUNT_ID_ENV,
     DEFAULT_PROFILE_NAME,
     Profile,

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TextIO
 
-from cfstream_gui.core.api import resolve_base_url
+from cfstream_gui.core.cloudflare import resolve_base_url
 from cfstream_gui.core.customer_codes import is_profiles_account
-from cfstream_gui.core.profiles import ACCOUNT_ID_ENV, Profile, ProfileStore
-from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.core.storage.profiles import ACCOUNT_ID_ENV, Profile, ProfileStore
+from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
 
 from .errors import UsageError

@@ -15,9 +15,9 @@ import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from cfstream_gui.core.api import StreamClient
+from cfstream_gui.core.cloudflare import StreamClient
 from cfstream_gui.core.customer_codes import detect_code
-from cfstream_gui.core.local_signing import sign_locally
+from cfstream_gui.core.keys.local_signing import sign_locally
 from cfstream_gui.core.models import AccessRule, TokenRequest
 from cfstream_gui.core.timeparse import TimeParseError, describe, from_epoch, parse_when, to_epoch
 from cfstream_gui.core.validation import Severity, check_request

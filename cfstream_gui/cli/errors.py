@@ -9,9 +9,9 @@ from __future__ import annotations
 import traceback
 from typing import TextIO
 
-from cfstream_gui.core.api import ApiError, NetworkError
-from cfstream_gui.core.profiles import ProfileError
-from cfstream_gui.core.secrets import SecretStoreError
+from cfstream_gui.core.cloudflare import ApiError, NetworkError
+from cfstream_gui.core.storage.profiles import ProfileError
+from cfstream_gui.core.storage.secrets import SecretStoreError
 from cfstream_gui.core.timeparse import TimeParseError
 from cfstream_gui.core.validation import ValidationError
 

@@ -20,12 +20,13 @@ from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
 
-from cfstream_gui.core.api import StreamClient
-from cfstream_gui.core.key_inventory import KeyInventory, KeyRow
-from cfstream_gui.core.key_service import KeyNotHeldError, KeyNotSavedError, KeyService
-from cfstream_gui.core.memory_keyring import SessionKeyring
-from cfstream_gui.core.profiles import Profile
-from cfstream_gui.core.signing_keys import KeyImportError, SigningKey, unsaved_api_pem
+from cfstream_gui.core.cloudflare import StreamClient
+from cfstream_gui.core.keys.checks import KeyImportError
+from cfstream_gui.core.keys.inventory import KeyInventory, KeyRow
+from cfstream_gui.core.keys.service import KeyNotHeldError, KeyNotSavedError, KeyService
+from cfstream_gui.core.keys.signing_key import SigningKey, unsaved_api_pem
+from cfstream_gui.core.storage.memory_keyring import SessionKeyring
+from cfstream_gui.core.storage.profiles import Profile
 
 from .accounts import saved_profile
 from .context import SANDBOX_PROFILE, Context, Target, resolve_target

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 
-from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.core.storage.secrets import SecretStore
 
 from .accounts import run_login, run_logout, run_profiles
 from .batch import run_batch

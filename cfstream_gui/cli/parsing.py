@@ -6,7 +6,7 @@ import argparse
 import re
 
 from cfstream_gui import __version__
-from cfstream_gui.core.batch_input import RuleSyntaxError, parse_rule_text
+from cfstream_gui.core.batch.input import RuleSyntaxError, parse_rule_text
 from cfstream_gui.core.models import MAX_RULES, AccessRule
 from cfstream_gui.core.urls import URL_KINDS
 

@@ -9,8 +9,8 @@ build links on the wrong host, or teach the profile another account's code for g
 
 from __future__ import annotations
 
-from cfstream_gui.core.api import StreamClient
-from cfstream_gui.core.profiles import Profile
+from cfstream_gui.core.cloudflare import StreamClient
+from cfstream_gui.core.storage.profiles import Profile
 from cfstream_gui.core.urls import customer_code_from_video
 
 

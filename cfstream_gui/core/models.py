@@ -53,6 +53,30 @@ RULE_TYPE_ALIASES: dict[str, RuleType] = {
 }
 
 
+class SigningEngine(StrEnum):
+    """Who signs the token: three ways, one form."""
+
+    CLOUDFLARE = "cloudflare"  # POST /token, signed with Cloudflare's own key
+    API_KEY = "api_key"  # POST /token with our key's id and pem: Cloudflare signs with it
+    LOCAL = "local"  # signed here with a held key; no request at all
+
+    @property
+    def label(self) -> str:
+        return {
+            SigningEngine.CLOUDFLARE: "Cloudflare's key (API call)",
+            SigningEngine.API_KEY: "My signing key, via the API",
+            SigningEngine.LOCAL: "My signing key, locally (no network)",
+        }[self]
+
+    @property
+    def uses_key(self) -> bool:
+        return self is not SigningEngine.CLOUDFLARE
+
+    @property
+    def uses_network(self) -> bool:
+        return self is not SigningEngine.LOCAL
+
+
 @dataclass(frozen=True)
 class AccessRule:
     """One access rule, as typed: `action` and `type` are strings so that a bad value can be

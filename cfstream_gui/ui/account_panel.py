@@ -28,17 +28,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cfstream_gui.core.profiles import Profile
-from cfstream_gui.core.secrets import API_TOKEN_ENV, SecretStore, SecretStoreError
-from cfstream_gui.ui.async_support import BackgroundTasks
-from cfstream_gui.ui.icons import eye_icon
-from cfstream_gui.ui.inline_message import (
+from cfstream_gui.core.storage.profiles import Profile
+from cfstream_gui.core.storage.secrets import API_TOKEN_ENV, SecretStore, SecretStoreError
+from cfstream_gui.ui.common.async_support import BackgroundTasks
+from cfstream_gui.ui.common.icons import eye_icon
+from cfstream_gui.ui.common.inline_message import (
     InlineMessage,
     buddy_label,
     enable_clear_button,
     with_message,
 )
-from cfstream_gui.ui.style import Tone, text_color
+from cfstream_gui.ui.common.style import Tone, text_color
 
 ENV_STORE_TEXT = f"environment ({API_TOKEN_ENV})"
 SESSION_STORE_TEXT = "this session only"

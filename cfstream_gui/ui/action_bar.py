@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
-from cfstream_gui.core.api_errors import human_duration
+from cfstream_gui.core.cloudflare._errors import human_duration
 from cfstream_gui.core.validation import Problem
 
 CREATE_TEXT = "Create token"

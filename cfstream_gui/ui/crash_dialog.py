@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from cfstream_gui import APP_NAME, __version__
-from cfstream_gui.ui.style import monospace_font
+from cfstream_gui.ui.common.style import monospace_font
 
 logger = logging.getLogger(__name__)
 

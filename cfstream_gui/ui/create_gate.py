@@ -13,9 +13,9 @@ from cfstream_gui.core.models import TokenRequest
 from cfstream_gui.core.validation import Problem, Severity, check_request
 from cfstream_gui.ui.account_panel import AccountPanel
 from cfstream_gui.ui.action_bar import ActionBar
-from cfstream_gui.ui.engine_picker import no_key_reason
-from cfstream_gui.ui.request_preview import preview_text
-from cfstream_gui.ui.token_form import TokenForm
+from cfstream_gui.ui.form.engine_picker import no_key_reason
+from cfstream_gui.ui.form.request_preview import preview_text
+from cfstream_gui.ui.form.token_form import TokenForm
 
 
 class CreateGate:

@@ -32,28 +32,25 @@ from PySide6.QtWidgets import (
 # isort: split
 import qasync  # after PySide6, so qasync binds to it rather than probing other Qt bindings
 
-from cfstream_gui.core.form_state import FormState, FormStore
 from cfstream_gui.core.models import TokenRequest
-from cfstream_gui.core.profiles import Profile, ProfileStore
-from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.core.storage.form_state import FormState, FormStore
+from cfstream_gui.core.storage.profiles import Profile, ProfileStore
+from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.core.validation import Problem
 from cfstream_gui.ui.account_panel import AccountPanel
 from cfstream_gui.ui.action_bar import ActionBar
-from cfstream_gui.ui.async_support import BackgroundTasks, ClientFactory, ClientPool
+from cfstream_gui.ui.common.async_support import BackgroundTasks, ClientFactory, ClientPool
+from cfstream_gui.ui.common.error_banner import ErrorBanner
+from cfstream_gui.ui.common.form_scroll_area import FormScrollArea
+from cfstream_gui.ui.common.inline_message import FIELD_STYLE, align_labels
 from cfstream_gui.ui.create_gate import CreateGate
-from cfstream_gui.ui.error_banner import ErrorBanner
-from cfstream_gui.ui.form_scroll_area import FormScrollArea as FormScrollArea
-from cfstream_gui.ui.inline_message import FIELD_STYLE, align_labels
+from cfstream_gui.ui.form.token_form import TokenForm
+from cfstream_gui.ui.keys.window_keys import WindowKeys
 from cfstream_gui.ui.menus import about_box, build_menus
 from cfstream_gui.ui.playback_links import CustomerCodes
 from cfstream_gui.ui.result_panel import ResultPanel
 from cfstream_gui.ui.token_engines import TokenEngines
-from cfstream_gui.ui.token_form import TokenForm
-from cfstream_gui.ui.window_actions import BUSY_TEXTS as BUSY_TEXTS
-from cfstream_gui.ui.window_actions import CANCELLED_TEXT as CANCELLED_TEXT
-from cfstream_gui.ui.window_actions import KEY_HINT as KEY_HINT
 from cfstream_gui.ui.window_actions import WindowActions
-from cfstream_gui.ui.window_keys import WindowKeys
 from cfstream_gui.ui.window_state import SavedForm
 
 # Fits everything (the banner, a signing key row, five rules) without scrolling.

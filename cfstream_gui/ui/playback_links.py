@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from cfstream_gui.core.api import ApiError, StreamClient
+from cfstream_gui.core.cloudflare import ApiError, StreamClient
 from cfstream_gui.core.customer_codes import detect_code, is_profiles_account, remembered_code
 from cfstream_gui.core.models import TokenRequest
-from cfstream_gui.core.profiles import Profile, ProfileError, ProfileStore
+from cfstream_gui.core.storage.profiles import Profile, ProfileError, ProfileStore
 from cfstream_gui.core.urls import PlaybackUrls, playback_urls
-from cfstream_gui.ui.async_support import BackgroundTasks
+from cfstream_gui.ui.common.async_support import BackgroundTasks
 
 logger = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from cfstream_gui.core.tokens import DecodedToken, TokenDecodeError, decode_token
 from cfstream_gui.core.urls import URL_KIND_LABELS, URL_KINDS, PlaybackUrls
-from cfstream_gui.ui.style import Tone, monospace_font, text_color
-from cfstream_gui.ui.time_field import format_duration
+from cfstream_gui.ui.common.style import Tone, monospace_font, text_color
+from cfstream_gui.ui.form.time_field import format_duration
 
 DEFAULT_URL_KIND = "watch"
 COUNTDOWN_INTERVAL_MS = 1000

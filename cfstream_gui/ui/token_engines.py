@@ -14,18 +14,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
-from cfstream_gui.core.api import StreamClient
-from cfstream_gui.core.form_state import SigningEngine
-from cfstream_gui.core.key_service import KeyNotHeldError, KeyService
-from cfstream_gui.core.local_signing import sign_locally
-from cfstream_gui.core.models import TokenRequest
-from cfstream_gui.core.profiles import Profile, ProfileError
+from cfstream_gui.core.cloudflare import StreamClient
+from cfstream_gui.core.keys.local_signing import sign_locally
+from cfstream_gui.core.keys.service import KeyNotHeldError, KeyService
+from cfstream_gui.core.models import SigningEngine, TokenRequest
+from cfstream_gui.core.storage.profiles import Profile, ProfileError
 from cfstream_gui.core.urls import PlaybackUrls
 from cfstream_gui.ui.account_panel import AccountPanel
-from cfstream_gui.ui.async_support import ClientPool
+from cfstream_gui.ui.common.async_support import ClientPool
+from cfstream_gui.ui.form.token_form import TokenForm
+from cfstream_gui.ui.keys.window_keys import WindowKeys
 from cfstream_gui.ui.playback_links import CustomerCodes, links_for
-from cfstream_gui.ui.token_form import TokenForm
-from cfstream_gui.ui.window_keys import WindowKeys
 
 Made = tuple[str, PlaybackUrls | None]
 

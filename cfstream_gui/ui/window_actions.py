@@ -11,18 +11,18 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from cfstream_gui.core.api import ApiError, AuthError, RateLimited
-from cfstream_gui.core.form_state import SigningEngine
-from cfstream_gui.core.secrets import SecretStoreError
+from cfstream_gui.core.cloudflare import ApiError, AuthError, RateLimited
+from cfstream_gui.core.models import SigningEngine
+from cfstream_gui.core.storage.secrets import SecretStoreError
 from cfstream_gui.core.validation import ValidationError
 from cfstream_gui.ui.account_panel import AccountPanel
 from cfstream_gui.ui.action_bar import ActionBar
+from cfstream_gui.ui.common.error_banner import ErrorBanner
 from cfstream_gui.ui.create_gate import CreateGate
-from cfstream_gui.ui.error_banner import ErrorBanner
+from cfstream_gui.ui.form.token_form import TokenForm
+from cfstream_gui.ui.keys.window_keys import KEY_ERRORS
 from cfstream_gui.ui.result_panel import ResultPanel
 from cfstream_gui.ui.token_engines import TokenEngines
-from cfstream_gui.ui.token_form import TokenForm
-from cfstream_gui.ui.window_keys import KEY_ERRORS
 
 BUSY_TEXTS = {
     SigningEngine.CLOUDFLARE: "Creating the token…",

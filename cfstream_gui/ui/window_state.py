@@ -11,12 +11,12 @@ import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 
-from cfstream_gui.core.form_state import FormState, FormStore
-from cfstream_gui.core.profiles import Profile, ProfileError, ProfileStore
+from cfstream_gui.core.storage.form_state import FormState, FormStore
+from cfstream_gui.core.storage.profiles import Profile, ProfileError, ProfileStore
 from cfstream_gui.ui.account_panel import AccountPanel
-from cfstream_gui.ui.error_banner import ErrorBanner
+from cfstream_gui.ui.common.error_banner import ErrorBanner
+from cfstream_gui.ui.form.token_form import TokenForm
 from cfstream_gui.ui.result_panel import ResultPanel
-from cfstream_gui.ui.token_form import TokenForm
 
 logger = logging.getLogger(__name__)
 

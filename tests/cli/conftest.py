@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from cfstream_gui.cli.main import main
-from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
 
 

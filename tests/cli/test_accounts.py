@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cfstream_gui.cli import accounts
-from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
 from tests.cli.conftest import Run
 from tests.support.memkeyring import MemoryKeyring

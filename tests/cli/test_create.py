@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.core.tokens import decode_token
 from cfstream_gui.core.urls import URL_KINDS
 from cfstream_gui.sandbox import Fault, Sandbox

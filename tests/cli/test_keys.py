@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Fault, Sandbox
 from tests.cli.conftest import Run
 from tests.support.memkeyring import MemoryKeyring

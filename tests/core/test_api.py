@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from cfstream_gui import __version__
-from cfstream_gui.core.api import (
+from cfstream_gui.core.cloudflare import (
     ApiError,
     AuthError,
     BadResponse,
@@ -26,8 +26,8 @@ from cfstream_gui.core.api import (
     StreamClient,
     resolve_base_url,
 )
-from cfstream_gui.core.api_envelope import parse_ratelimit, parse_retry_after
-from cfstream_gui.core.api_errors import human_duration
+from cfstream_gui.core.cloudflare._envelope import parse_ratelimit, parse_retry_after
+from cfstream_gui.core.cloudflare._errors import human_duration
 from cfstream_gui.core.models import AccessRule, TokenRequest
 
 TOKEN = "cfut_Zq7SECRETxx0123456789abcdefghijklmnopQRS"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from cfstream_gui.core.api import (
+from cfstream_gui.core.cloudflare import (
     AuthError,
     BadResponse,
     NetworkError,

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from cfstream_gui.core.api import NetworkError, StreamClient
+from cfstream_gui.core.cloudflare import NetworkError, StreamClient
 
 DRIP_INTERVAL = 0.05  # each byte arrives well inside any per-read timeout
 BODY = b'{"success": true, "errors": [], "messages": [], "result": {"id": "x"}}' * 20

@@ -24,8 +24,8 @@ from cfstream_gui.core.batch import (
     write_results,
     write_results_csv,
 )
+from cfstream_gui.core.keys.signing_key import SigningKey
 from cfstream_gui.core.models import AccessRule
-from cfstream_gui.core.signing_keys import SigningKey
 from tests.support.rsa_keys import signing_key
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cfstream_gui.core.api import StreamClient
+from cfstream_gui.core.cloudflare import StreamClient
 from cfstream_gui.core.customer_codes import detect_code, is_profiles_account, remembered_code
-from cfstream_gui.core.profiles import Profile
+from cfstream_gui.core.storage.profiles import Profile
 from cfstream_gui.sandbox import Sandbox
 
 OWN = "0123456789abcdef0123456789abcdef"

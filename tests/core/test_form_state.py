@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cfstream_gui.core.form_state import FORM_FILE, FormState, FormStore, SigningEngine
-from cfstream_gui.core.models import AccessRule
+from cfstream_gui.core.models import AccessRule, SigningEngine
+from cfstream_gui.core.storage.form_state import FORM_FILE, FormState, FormStore
 
 NOW = 1_800_000_000.0
 KEY_ID = "4f7b1c2d9e0a4b5c8d6e7f8091a2b3c4"

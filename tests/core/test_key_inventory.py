@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from cfstream_gui.core.api import SigningKeyInfo
-from cfstream_gui.core.key_inventory import KeyRow, KeyState, merge_keys
+from cfstream_gui.core.cloudflare import SigningKeyInfo
+from cfstream_gui.core.keys.inventory import KeyRow, KeyState, merge_keys
 
 A = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"

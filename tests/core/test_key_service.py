@@ -11,14 +11,15 @@ import pytest_asyncio
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked
 
-from cfstream_gui.core.api import AuthError, NotFound, StreamClient
-from cfstream_gui.core.key_inventory import KeyRow, KeyState
-from cfstream_gui.core.key_service import KeyNotHeldError, KeyNotSavedError, KeyService
-from cfstream_gui.core.local_signing import sign_locally
+from cfstream_gui.core.cloudflare import AuthError, NotFound, StreamClient
+from cfstream_gui.core.keys.checks import KeyImportError
+from cfstream_gui.core.keys.inventory import KeyRow, KeyState
+from cfstream_gui.core.keys.local_signing import sign_locally
+from cfstream_gui.core.keys.service import KeyNotHeldError, KeyNotSavedError, KeyService
+from cfstream_gui.core.keys.signing_key import SigningKey
 from cfstream_gui.core.models import TokenRequest
-from cfstream_gui.core.profiles import ProfileError
-from cfstream_gui.core.secrets import SERVICE, SecretStore
-from cfstream_gui.core.signing_keys import KeyImportError, SigningKey
+from cfstream_gui.core.storage.profiles import ProfileError
+from cfstream_gui.core.storage.secrets import SERVICE, SecretStore
 from cfstream_gui.sandbox import Fault, Sandbox
 from tests.support.memkeyring import MemoryKeyring
 from tests.support.rsa_keys import pkcs1_pem, rsa_key

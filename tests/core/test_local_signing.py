@@ -15,15 +15,15 @@ from joserfc import jwt as jose_jwt
 from joserfc.jwk import RSAKey
 from jwt.types import Options
 
-from cfstream_gui.core.api import StreamClient
-from cfstream_gui.core.local_signing import local_claims, sign_locally
+from cfstream_gui.core.cloudflare import StreamClient
+from cfstream_gui.core.keys.local_signing import local_claims, sign_locally
+from cfstream_gui.core.keys.signing_key import SigningKey, key_from_material
 from cfstream_gui.core.models import (
     DEFAULT_EXP_SECONDS,
     DEFAULT_NBF_SECONDS,
     AccessRule,
     TokenRequest,
 )
-from cfstream_gui.core.signing_keys import SigningKey, key_from_material
 from cfstream_gui.core.validation import ValidationError, check_request
 from cfstream_gui.sandbox import Sandbox
 from tests.support import rsa_keys

@@ -13,7 +13,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from cfstream_gui.core.profiles import (
+from cfstream_gui.core.storage.profiles import (
     Profile,
     ProfileError,
     ProfileStore,

@@ -17,8 +17,8 @@ from keyring.errors import (
     PasswordSetError,
 )
 
-from cfstream_gui.core.memory_keyring import SessionKeyring
-from cfstream_gui.core.secrets import SERVICE, SecretStore, SecretStoreError
+from cfstream_gui.core.storage.memory_keyring import SessionKeyring
+from cfstream_gui.core.storage.secrets import SERVICE, SecretStore, SecretStoreError
 from tests.support.memkeyring import MemoryKeyring
 
 TOKEN = "Zx9-secret-api-token-value-0123456789abcdef"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.core.storage.secrets import SecretStore
 
 pytestmark = [
     pytest.mark.real_keyring,
@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 READER = """
 import sys
 from keyring.backends import SecretService
-from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.core.storage.secrets import SecretStore
 
 store = SecretStore(backend=SecretService.Keyring(), env={})
 token = store.get_api_token(sys.argv[1])

@@ -16,15 +16,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from jwt.algorithms import RSAAlgorithm
 
-from cfstream_gui.core.api import SigningKeyMaterial, StreamClient
-from cfstream_gui.core.models import TokenRequest
-from cfstream_gui.core.signing_keys import (
-    KeyImportError,
+from cfstream_gui.core.cloudflare import SigningKeyMaterial, StreamClient
+from cfstream_gui.core.keys.checks import KeyImportError
+from cfstream_gui.core.keys.signing_key import (
     SigningKey,
     import_key,
     key_from_material,
     unsaved_api_pem,
 )
+from cfstream_gui.core.models import TokenRequest
 from cfstream_gui.core.validation import check_request
 from cfstream_gui.sandbox import Sandbox
 from tests.support import rsa_keys

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
-from cfstream_gui.core.signing_keys import SigningKey, import_key
+from cfstream_gui.core.keys.signing_key import SigningKey, import_key
 
 # Cloudflare's signing keys are RSA-2048 with the usual public exponent.
 KEY_SIZE = 2048

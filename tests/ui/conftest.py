@@ -21,10 +21,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 import qasync  # after PySide6
 
 from cfstream_gui.app import SANDBOX_PROFILE, sandbox_profile
-from cfstream_gui.core.api import StreamClient
-from cfstream_gui.core.form_state import FormStore
-from cfstream_gui.core.profiles import Profile, ProfileStore
-from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.core.cloudflare import StreamClient
+from cfstream_gui.core.storage.form_state import FormStore
+from cfstream_gui.core.storage.profiles import Profile, ProfileStore
+from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui.main_window import MainWindow
 

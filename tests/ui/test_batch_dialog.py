@@ -22,14 +22,14 @@ from PySide6.QtGui import QGuiApplication
 # isort: split
 import qasync  # after PySide6
 
-from cfstream_gui.core.api import StreamClient
 from cfstream_gui.core.batch import OUTPUT_COLUMNS
-from cfstream_gui.core.key_service import KeyService
-from cfstream_gui.core.secrets import SecretStore
-from cfstream_gui.core.signing_keys import SigningKey
+from cfstream_gui.core.cloudflare import StreamClient
+from cfstream_gui.core.keys.service import KeyService
+from cfstream_gui.core.keys.signing_key import SigningKey
+from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
-from cfstream_gui.ui import batch_dialog
-from cfstream_gui.ui.batch_dialog import BatchDialog
+from cfstream_gui.ui.batch import dialog as batch_dialog
+from cfstream_gui.ui.batch.dialog import BatchDialog
 from tests.support.rsa_keys import pkcs8_pem, rsa_key
 from tests.ui.conftest import WAIT_MS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cfstream_gui.ui.engine_picker import EnginePicker
+from cfstream_gui.ui.form.engine_picker import EnginePicker
 
 OLD = "a" * 32
 NEW = "b" * 32

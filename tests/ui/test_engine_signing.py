@@ -14,14 +14,15 @@ from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QPushButton
 
 from cfstream_gui import __version__
 from cfstream_gui.app import build_window
-from cfstream_gui.core.form_state import FormStore, SigningEngine
-from cfstream_gui.core.secrets import SecretStore
+from cfstream_gui.core.models import SigningEngine
+from cfstream_gui.core.storage.form_state import FormStore
+from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.core.tokens import decode_token
 from cfstream_gui.sandbox import Sandbox
-from cfstream_gui.ui.batch_dialog import BatchDialog
-from cfstream_gui.ui.key_import_dialog import KeyImportDialog
+from cfstream_gui.ui.batch.dialog import BatchDialog
+from cfstream_gui.ui.keys.import_dialog import KeyImportDialog
+from cfstream_gui.ui.keys.signing_keys_dialog import SigningKeysDialog
 from cfstream_gui.ui.main_window import MainWindow
-from cfstream_gui.ui.signing_keys_dialog import SigningKeysDialog
 from tests.support.memkeyring import MemoryKeyring
 from tests.support.rsa_keys import pkcs8_pem, rsa_key
 from tests.ui.conftest import WAIT_MS, WindowFactory, by_name, close_window

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 
-from cfstream_gui.ui.error_banner import ErrorBanner
+from cfstream_gui.ui.common.error_banner import ErrorBanner
 
 
 def make_banner(qtbot) -> tuple[QWidget, ErrorBanner]:

@@ -13,9 +13,9 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
-from cfstream_gui.core.form_state import FormStore
 from cfstream_gui.core.models import AccessRule
-from cfstream_gui.core.secrets import SERVICE
+from cfstream_gui.core.storage.form_state import FormStore
+from cfstream_gui.core.storage.secrets import SERVICE
 from cfstream_gui.core.tokens import decode_token
 from cfstream_gui.core.urls import URL_KINDS, playback_urls
 from cfstream_gui.sandbox import Fault, Sandbox
@@ -628,7 +628,7 @@ def test_an_empty_rules_table_keeps_its_columns_and_says_what_no_rules_means(
     from PySide6.QtGui import QColor, QPalette
 
     from cfstream_gui.core.models import MAX_RULES
-    from cfstream_gui.ui.rules_delegates import TYPE_CHOICES
+    from cfstream_gui.ui.rules.delegates import TYPE_CHOICES
 
     window = make_window()
     table = window.form.rulesEditor.table

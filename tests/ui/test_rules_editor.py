@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from cfstream_gui.core.models import MAX_RULES, AccessRule
-from cfstream_gui.ui.rules_delegates import COUNTRY_PLACEHOLDER, IP_PLACEHOLDER, ValuesEdit
-from cfstream_gui.ui.rules_editor import RulesEditor
+from cfstream_gui.ui.rules.delegates import COUNTRY_PLACEHOLDER, IP_PLACEHOLDER, ValuesEdit
+from cfstream_gui.ui.rules.editor import RulesEditor
 
 US = AccessRule("allow", "ip.geoip.country", ("US",))
 OFFICE = AccessRule("allow", "ip.src", ("203.0.113.0/24", "2001:db8::/32"))

@@ -12,12 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from cfstream_gui.core.models import MAX_RULES, AccessRule
 from cfstream_gui.core.validation import Severity
-from cfstream_gui.ui.rules_model import (
-    ANY_VALUES_TEXT,
-    ERROR_BACKGROUND,
-    WARNING_BACKGROUND,
-    RulesModel,
-)
+from cfstream_gui.ui.rules.cells import ANY_VALUES_TEXT, ERROR_BACKGROUND, WARNING_BACKGROUND
+from cfstream_gui.ui.rules.model import RulesModel
 
 EDIT = Qt.ItemDataRole.EditRole
 DISPLAY = Qt.ItemDataRole.DisplayRole

@@ -22,17 +22,17 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 # isort: split
 import qasync  # after PySide6
 
-from cfstream_gui.core.api import StreamClient
-from cfstream_gui.core.key_inventory import KeyState
-from cfstream_gui.core.key_service import KeyService
-from cfstream_gui.core.local_signing import sign_locally
+from cfstream_gui.core.cloudflare import StreamClient
+from cfstream_gui.core.keys.inventory import KeyState
+from cfstream_gui.core.keys.local_signing import sign_locally
+from cfstream_gui.core.keys.service import KeyService
+from cfstream_gui.core.keys.signing_key import SigningKey, import_key
 from cfstream_gui.core.models import TokenRequest
-from cfstream_gui.core.secrets import SecretStore
-from cfstream_gui.core.signing_keys import SigningKey, import_key
+from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Fault, Sandbox
-from cfstream_gui.ui.confirm_box import confirmation_box
-from cfstream_gui.ui.key_import_dialog import KeyImportDialog, UnsavedKeyDialog
-from cfstream_gui.ui.signing_keys_dialog import OFFLINE, SigningKeysDialog
+from cfstream_gui.ui.common.confirm_box import confirmation_box
+from cfstream_gui.ui.keys.import_dialog import KeyImportDialog, UnsavedKeyDialog
+from cfstream_gui.ui.keys.signing_keys_dialog import OFFLINE, SigningKeysDialog
 from tests.support import rsa_keys
 from tests.support.memkeyring import MemoryKeyring
 from tests.support.rsa_keys import pkcs8_pem

@@ -10,7 +10,7 @@ from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication, QCheckBox, QDateTimeEdit, QToolButton, QWidget
 
 from cfstream_gui.core.timeparse import describe, from_epoch
-from cfstream_gui.ui.time_field import (
+from cfstream_gui.ui.form.time_field import (
     UNSET_TEXT,
     TimeField,
     end_of_today,

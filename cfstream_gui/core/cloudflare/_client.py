@@ -1,0 +1,325 @@
+"""`StreamClient`: the few Cloudflare Stream API calls the app makes, over one pooled httpx
+client per API token and base URL.
+
+Retries: network errors and 5xx are retried up to `max_retries` times with jittered exponential
+backoff (the SDK's min(0.5 * 2^n, 8) * uniform(0.75, 1)). A 429 is retried only when Cloudflare
+asks for a short wait (<= `max_rate_limit_wait`); its five-minute penalty is raised at once as
+`RateLimited`, because quick retries would only prolong the block. Other 4xx are never retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import urlsplit
+
+import httpx
+
+from cfstream_gui.core.cloudflare._envelope import RateLimitInfo, parse_ratelimit, read_envelope
+from cfstream_gui.core.cloudflare._errors import (
+    ApiError,
+    AuthError,
+    BadResponse,
+    NotFound,
+    RateLimited,
+)
+from cfstream_gui.core.cloudflare._http import (
+    auth_header,
+    network_error,
+    new_http_client,
+)
+from cfstream_gui.core.cloudflare._models import (
+    SigningKeyInfo,
+    SigningKeyMaterial,
+    TokenStatus,
+    parse_time,
+)
+from cfstream_gui.core.cloudflare._retry import (
+    Attempt,
+    RetryPolicy,
+    with_retries,
+)
+from cfstream_gui.core.cloudflare._urls import path_segment as _segment
+from cfstream_gui.core.cloudflare._urls import resolve_base_url
+from cfstream_gui.core.models import TokenRequest
+
+logger = logging.getLogger(__name__)
+
+MAX_LIST_LIMIT = 1000
+
+
+class StreamClient:
+    """One API token, one base URL, one pooled `httpx.AsyncClient` (made on first use)."""
+
+    def __init__(
+        self,
+        api_token: str | None,
+        *,
+        base_url: str | None = None,
+        env: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 2,
+        max_rate_limit_wait: float = 10.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        if timeout <= 0 or max_retries < 0 or max_rate_limit_wait < 0:
+            raise ValueError("timeout must be positive; retries and waits cannot be negative.")
+        self.api_token = api_token
+        self.base_url = resolve_base_url(base_url, os.environ if env is None else env)
+        self.last_rate_limit: RateLimitInfo | None = None
+        self._host = urlsplit(self.base_url).hostname or self.base_url
+        self._transport = transport
+        self._timeout = timeout
+        self._retry = RetryPolicy(
+            max_retries, max_rate_limit_wait, rng if rng is not None else random.Random()
+        )
+        self._sleep = sleep
+        self._http: httpx.AsyncClient | None = None
+
+    @property
+    def api_token(self) -> str | None:
+        return self._api_token
+
+    @api_token.setter
+    def api_token(self, value: str | None) -> None:
+        # Pasted tokens often carry a trailing newline; an empty one means "none".
+        self._api_token = value.strip() if value and value.strip() else None
+
+    def __repr__(self) -> str:
+        return f"StreamClient(base_url={self.base_url!r}, token_set={self._api_token is not None})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool; a later call opens a new one."""
+        http, self._http = self._http, None
+        if http is not None:
+            await http.aclose()
+
+    # --- API calls -------------------------------------------------------------------------
+
+    async def create_token(self, account_id: str, request: TokenRequest) -> str:
+        """A signed playback token for `request.video_uid`, made by Cloudflare."""
+        path = (
+            f"/accounts/{_segment(account_id, 'account ID')}"
+            f"/stream/{_segment(request.video_uid, 'video ID')}/token"
+        )
+        result = await self._request(
+            "POST",
+            path,
+            subject=f"video '{request.video_uid}' in account '{account_id}'",
+            json_body=request.to_api_body(),
+        )
+        token = result.get("token") if isinstance(result, dict) else None
+        if not isinstance(token, str) or not token:
+            raise BadResponse("Cloudflare reported success but sent no token.")
+        return token
+
+    async def get_video(self, account_id: str, video_uid: str) -> dict[str, Any]:
+        path = (
+            f"/accounts/{_segment(account_id, 'account ID')}"
+            f"/stream/{_segment(video_uid, 'video ID')}"
+        )
+        result = await self._request(
+            "GET", path, subject=f"video '{video_uid}' in account '{account_id}'"
+        )
+        if not isinstance(result, dict):
+            raise BadResponse("Cloudflare reported success but sent no video details.")
+        return result
+
+    async def list_videos(
+        self, account_id: str, *, search: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Up to `limit` videos (Cloudflare's default 1000), newest first."""
+        params: dict[str, str | int] = {}
+        if search:
+            params["search"] = search
+        if limit is not None:
+            if not 1 <= limit <= MAX_LIST_LIMIT:
+                raise ValueError(f"The list limit must be between 1 and {MAX_LIST_LIMIT}.")
+            params["limit"] = limit
+        path = f"/accounts/{_segment(account_id, 'account ID')}/stream"
+        result = await self._request("GET", path, subject=f"account '{account_id}'", params=params)
+        if not isinstance(result, list) or not all(isinstance(v, dict) for v in result):
+            raise BadResponse("Cloudflare reported success but sent no list of videos.")
+        return result
+
+    async def verify_token(self, account_id: str | None = None) -> TokenStatus:
+        """Ask Cloudflare about the API token itself.
+
+        Account-owned (`cfat_`) tokens fail the user endpoint, user tokens may fail the account
+        one, so with an account ID both are tried, the account endpoint first.
+        """
+        if account_id:
+            path = f"/accounts/{_segment(account_id, 'account ID')}/tokens/verify"
+            try:
+                result = await self._request("GET", path, subject=f"account '{account_id}'")
+                return self._token_status(result)
+            except (AuthError, NotFound) as exc:
+                if exc.status is None:  # no token at all: the other endpoint cannot help
+                    raise
+                logger.debug(
+                    "account token verify failed (%s); trying the user endpoint", exc.status
+                )
+        result = await self._request("GET", "/user/tokens/verify", subject="the token check")
+        return self._token_status(result)
+
+    async def create_signing_key(self, account_id: str) -> SigningKeyMaterial:
+        """A new signing key; its private half is in the answer and nowhere else, ever."""
+        path = f"/accounts/{_segment(account_id, 'account ID')}/stream/keys"
+        # Not idempotent: a blind retry after a lost answer would make a second key.
+        result = await self._request(
+            "POST", path, subject=f"account '{account_id}'", idempotent=False
+        )
+        if not isinstance(result, dict) or not all(
+            isinstance(result.get(k), str) and result.get(k) for k in ("id", "pem", "jwk")
+        ):
+            raise BadResponse("Cloudflare reported success but sent no complete signing key.")
+        return SigningKeyMaterial(
+            id=result["id"],
+            pem=result["pem"],
+            jwk=result["jwk"],
+            created=parse_time(result.get("created")),
+        )
+
+    async def list_signing_keys(self, account_id: str) -> list[SigningKeyInfo]:
+        path = f"/accounts/{_segment(account_id, 'account ID')}/stream/keys"
+        result = await self._request("GET", path, subject=f"account '{account_id}'")
+        if not isinstance(result, list) or not all(
+            isinstance(item, dict) and isinstance(item.get("id"), str) for item in result
+        ):
+            raise BadResponse("Cloudflare reported success but sent no list of signing keys.")
+        return [SigningKeyInfo(item["id"], parse_time(item.get("created"))) for item in result]
+
+    async def revoke_signing_key(self, account_id: str, key_id: str) -> str:
+        """Delete a signing key, which revokes every token signed with it. Returns Cloudflare's
+        word for it ("Revoked"), or "" when the success answer carried none."""
+        path = (
+            f"/accounts/{_segment(account_id, 'account ID')}"
+            f"/stream/keys/{_segment(key_id, 'signing key ID')}"
+        )
+        # A retried DELETE whose first try worked would answer 404 and look like a failure.
+        result = await self._request(
+            "DELETE",
+            path,
+            subject=f"signing key '{key_id}' in account '{account_id}'",
+            idempotent=False,
+        )
+        return result if isinstance(result, str) else ""
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    @staticmethod
+    def _token_status(result: Any) -> TokenStatus:
+        if not isinstance(result, dict) or not all(
+            isinstance(result.get(k), str) for k in ("id", "status")
+        ):
+            raise BadResponse("Cloudflare reported success but did not describe the token.")
+        return TokenStatus(
+            id=result["id"],
+            status=result["status"],
+            expires_on=parse_time(result.get("expires_on")),
+            not_before=parse_time(result.get("not_before")),
+        )
+
+    def prepare(self) -> None:
+        """Build the connection pool now rather than on the first request. It is plain
+        synchronous work (the first one loads the CA bundle), so a GUI can do it in a worker
+        thread and keep the first request from stalling the event loop."""
+        self._client()
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = new_http_client(self._transport, timeout=self._timeout, host=self._host)
+        return self._http
+
+    async def _send_once(
+        self,
+        method: str,
+        path: str,
+        *,
+        subject: str,
+        json_body: dict[str, Any] | None,
+        params: Mapping[str, str | int] | None,
+        idempotent: bool,
+    ) -> Attempt:
+        """One attempt: (result, None, _) on success, else (None, error, may_retry)."""
+        try:
+            # httpx's timeout bounds each read; this bounds the whole answer, so a server that
+            # drips its body a byte at a time cannot hold the request open indefinitely.
+            async with asyncio.timeout(self._timeout):
+                response = await self._client().request(
+                    method,
+                    self.base_url + path,
+                    headers=auth_header(self._api_token),
+                    json=json_body,
+                    params=params,
+                )
+        except TimeoutError:
+            return self._transport_failure(
+                method, path, httpx.ReadTimeout("no complete answer in time"), idempotent
+            )
+        except httpx.TransportError as exc:
+            return self._transport_failure(method, path, exc, idempotent)
+        logger.debug("%s %s -> HTTP %d", method, path, response.status_code)
+
+        info = parse_ratelimit(response.headers.get("ratelimit"))
+        if info is not None:
+            self.last_rate_limit = info
+        try:
+            return read_envelope(response, subject=subject, secret=self._api_token), None, False
+        except ApiError as error:
+            # A 429 was refused before any work was done, so even a POST may be retried.
+            return None, error, idempotent or isinstance(error, RateLimited)
+
+    def _transport_failure(
+        self, method: str, path: str, exc: httpx.TransportError, idempotent: bool
+    ) -> Attempt:
+        logger.debug("%s %s failed: %s", method, path, type(exc).__name__)
+        # A request that never connected never reached Cloudflare: always safe to retry.
+        never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+        error = network_error(exc, self._host, self._timeout)
+        error.__cause__ = exc
+        return None, error, idempotent or never_sent
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        subject: str,
+        json_body: dict[str, Any] | None = None,
+        params: Mapping[str, str | int] | None = None,
+        idempotent: bool = True,
+    ) -> Any:
+        attempt = partial(
+            self._send_once,
+            method,
+            path,
+            subject=subject,
+            json_body=json_body,
+            params=params,
+            idempotent=idempotent,
+        )
+
+        def on_retry(error: ApiError, delay: float) -> None:
+            logger.info("%s %s: %s; retrying in %.1f s", method, path, type(error).__name__, delay)
+
+        return await with_retries(attempt, self._retry, sleep=self._sleep, on_retry=on_retry)

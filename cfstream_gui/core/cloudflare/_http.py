@@ -1,0 +1,70 @@
+"""The HTTP connection underneath `StreamClient`: its pooled `httpx.AsyncClient`, the bearer
+header, and a transport failure said as a `NetworkError` a person understands.
+"""
+
+from __future__ import annotations
+
+import ssl
+from functools import cache
+
+import httpx
+
+from cfstream_gui import __version__
+from cfstream_gui.core.cloudflare._errors import AuthError, NetworkError
+from cfstream_gui.core.cloudflare._urls import is_loopback
+
+CONNECT_TIMEOUT = 5.0
+
+
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context per process: building one loads the CA bundle (~90 ms), and every client
+    (a GUI profile switch, each CLI command, every test) would otherwise pay that again."""
+    return ssl.create_default_context()
+
+
+def new_http_client(
+    transport: httpx.AsyncBaseTransport | None, *, timeout: float, host: str
+) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT),
+        headers={
+            "Accept": "application/json",
+            "User-Agent": f"cfstream-gui/{__version__}",
+        },
+        follow_redirects=False,
+        verify=_tls_context(),
+        # Proxy variables must not capture the loopback sandbox.
+        trust_env=not is_loopback(host),
+    )
+
+
+def auth_header(token: str | None) -> dict[str, str]:
+    if token is None:
+        raise AuthError(
+            "No API token is set for this profile.",
+            hint="Add one in the profile settings or set CLOUDFLARE_API_TOKEN.",
+        )
+    if not (token.isascii() and token.isprintable()) or " " in token:
+        raise AuthError(
+            "The API token contains spaces or characters that cannot be sent.",
+            hint="Copy the token again from the Cloudflare dashboard.",
+        )
+    return {"Authorization": f"Bearer {token}"}
+
+
+def network_error(exc: httpx.TransportError, host: str, timeout: float) -> NetworkError:
+    if isinstance(exc, httpx.ConnectTimeout):
+        text = f"Could not connect to {host} within {CONNECT_TIMEOUT:g} seconds."
+    elif isinstance(exc, httpx.TimeoutException):
+        unit = "second" if timeout == 1 else "seconds"
+        text = f"The API server at {host} did not answer within {timeout:g} {unit}."
+    elif isinstance(exc, httpx.ConnectError):
+        text = f"Could not connect to {host}."
+    else:
+        text = f"The connection to {host} failed before Cloudflare answered."
+    if is_loopback(host):
+        # A local address: the internet is not the problem, the local server is.
+        return NetworkError(text, hint="Check that the local server (e.g. the sandbox) is running.")
+    return NetworkError(text)

@@ -1,0 +1,276 @@
+"""Checking access rules (actions, types, country codes, IP ranges) in words a user can act on.
+
+ERRORs are what Cloudflare would reject; WARNINGs are allowed but probably not what the user
+meant (a private address, a rule no viewer ever reaches, only one IP family). Rules are checked
+as `normalize_rule` would send them: " us" is fine because it goes out as "US", so callers must
+send the normalized rules (`normalize_request`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from cfstream_gui.core import countries
+from cfstream_gui.core.models import (
+    MAX_RULES,
+    RULE_TYPE_ALIASES,
+    AccessRule,
+    Action,
+    RuleType,
+    TokenRequest,
+)
+from cfstream_gui.core.validation.problems import Problem, Severity, error, warning
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+# --- access rules ------------------------------------------------------------------------------
+
+_VALID_ACTIONS = ", ".join(action.value for action in Action)
+_VALID_TYPES = ", ".join(rule_type.value for rule_type in RuleType)
+
+
+def _resolve_type(text: str) -> RuleType | None:
+    return RULE_TYPE_ALIASES.get(text.strip().lower())
+
+
+def parse_rule_values(rule_type: str, text: str) -> list[str]:
+    """Values as typed in one box: "US, mx" -> ["US", "MX"]. Split on commas and whitespace;
+    country codes are upper-cased; a rule of type `any` has no values."""
+    resolved = _resolve_type(rule_type)
+    if resolved is RuleType.ANY:
+        return []
+    values = [part for part in re.split(r"[,\s]+", text) if part]
+    if resolved is RuleType.COUNTRY:
+        return [value.upper() for value in values]
+    return values
+
+
+def normalize_rule(rule: AccessRule) -> AccessRule:
+    """The rule as it should be sent: action and type lower-case (short type names like `ip`
+    become the API's), values stripped with empties dropped, countries upper-case."""
+    resolved = _resolve_type(rule.type)
+    values = [value.strip() for value in rule.values if value.strip()]
+    if resolved is RuleType.COUNTRY:
+        values = [value.upper() for value in values]
+    return AccessRule(
+        action=rule.action.strip().lower(),
+        type=resolved.value if resolved is not None else rule.type.strip(),
+        values=tuple(values),
+    )
+
+
+def normalize_request(req: TokenRequest) -> TokenRequest:
+    """The request with every rule normalized; what should go to Cloudflare."""
+    return replace(req, access_rules=tuple(normalize_rule(rule) for rule in req.access_rules))
+
+
+def check_rule(rule: AccessRule, index: int) -> list[Problem]:
+    """Problems with one rule on its own; `index` is 0-based, messages count from 1."""
+    normal = normalize_rule(rule)
+    where = _RuleSpot(index)
+    problems: list[Problem] = []
+    n = where.number
+    if normal.action not in {action.value for action in Action}:
+        message = f"Rule {n} action {_quoted(rule.action)} is not valid; use {_VALID_ACTIONS}."
+        problems.append(where.error("action", message))
+    try:
+        rule_type = RuleType(normal.type)
+    except ValueError:
+        message = f"Rule {n} type {_quoted(rule.type)} is not valid; use {_VALID_TYPES}."
+        problems.append(where.error("type", message))
+        return problems
+    problems.extend(_check_values(rule_type, normal.values, where))
+    return problems
+
+
+def check_rules(rules: Sequence[AccessRule]) -> list[Problem]:
+    """Each rule, the rule count, and the lints that need the whole list."""
+    problems: list[Problem] = []
+    if len(rules) > MAX_RULES:
+        extra = len(rules) - MAX_RULES
+        message = (
+            f"There are {len(rules)} access rules; Cloudflare allows at most {MAX_RULES}, "
+            f"so remove {extra}."
+        )
+        problems.append(error("access rules", message))
+    for index, rule in enumerate(rules):
+        problems.extend(check_rule(rule, index))
+    normal = [normalize_rule(rule) for rule in rules]
+    problems.extend(_unreachable_rules(normal))
+    all_allow = normal and all(rule.action == Action.ALLOW for rule in normal)
+    if all_allow and not any(rule.type == RuleType.ANY for rule in normal):
+        message = "Viewers matching no rule are allowed; add a final 'block any' rule."
+        problems.append(warning("access rules", message))
+    return problems
+
+
+def _unreachable_rules(rules: Sequence[AccessRule]) -> list[Problem]:
+    # Cloudflare stops at the first matching rule, and an `any` rule matches everyone.
+    catch_all = next((i for i, rule in enumerate(rules) if rule.type == RuleType.ANY), None)
+    if catch_all is None:
+        return []
+    message = "Rule {} is never used: rule {} (type any) matches every viewer before it."
+    return [
+        replace(warning(f"rule {i + 1}", message.format(i + 1, catch_all + 1)), rule_index=i)
+        for i in range(catch_all + 1, len(rules))
+    ]
+
+
+@dataclass(frozen=True)
+class _RuleSpot:
+    """Where in the rule table a problem is, so each message is built the same way."""
+
+    index: int
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+    def problem(self, column: str, message: str, severity: Severity) -> Problem:
+        field = f"rule {self.number} {column}"
+        return Problem(field, message, severity, rule_index=self.index, column=column)
+
+    def error(self, column: str, message: str) -> Problem:
+        return self.problem(column, message, Severity.ERROR)
+
+    def warning(self, column: str, message: str) -> Problem:
+        return self.problem(column, message, Severity.WARNING)
+
+
+def _quoted(text: str) -> str:
+    return f"'{text}'" if text.strip() else "(empty)"
+
+
+def _check_values(rule_type: RuleType, values: tuple[str, ...], where: _RuleSpot) -> list[Problem]:
+    n = where.number
+    if rule_type is RuleType.ANY:
+        if not values:
+            return []
+        listed = ", ".join(values)
+        message = (
+            f"Rule {n} is of type any, which takes no values; remove {listed} or change the type."
+        )
+        return [where.error("values", message)]
+    if not values:
+        example = "US or DE" if rule_type is RuleType.COUNTRY else "203.0.113.0/24"
+        message = f"Rule {n} has no {rule_type.label} values; add at least one, e.g. {example}."
+        return [where.error("values", message)]
+    if rule_type is RuleType.COUNTRY:
+        return _check_countries(values, where)
+    return _check_ips(values, where)
+
+
+def _duplicates(keys: Sequence[object], values: Sequence[str], where: _RuleSpot) -> list[Problem]:
+    seen: set[object] = set()
+    problems: list[Problem] = []
+    for key, value in zip(keys, values, strict=True):
+        if key in seen:
+            message = f"Rule {where.number} lists {value} more than once."
+            problems.append(where.warning("values", message))
+        seen.add(key)
+    return problems
+
+
+# --- country values ----------------------------------------------------------------------------
+
+
+def _check_countries(codes: tuple[str, ...], where: _RuleSpot) -> list[Problem]:
+    problems: list[Problem] = []
+    for code in codes:
+        country = countries.lookup(code)
+        if country is None:
+            message = f"Rule {where.number}: {code} is not an ISO 3166-1 country code; "
+            problems.append(where.error("values", message + countries.hint(code) + "."))
+        elif country.note:
+            message = f"Rule {where.number}: {code} is not a real country. {country.note}"
+            problems.append(where.warning("values", message))
+    problems.extend(_duplicates(codes, codes, where))
+    return problems
+
+
+# --- IP values ---------------------------------------------------------------------------------
+
+# Addresses Cloudflare never sees as a viewer's address: it sees the public one.
+_NEVER_PUBLIC = tuple(
+    ipaddress.ip_network(net)
+    for net in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",  # carrier-grade NAT
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "::1/128",
+        "fc00::/7",
+        "fe80::/10",
+    )
+)
+
+
+def _parse_ip(value: str) -> IpNetwork | str:
+    """The network `value` names, or why it names none."""
+    # ipaddress is laxer than CIDR notation; these would not survive Cloudflare's parser.
+    if "%" in value:
+        return f"{value} has a zone index (after %), which a rule cannot use; leave it out"
+    _, slash, prefix = value.partition("/")
+    if slash and not re.fullmatch(r"[0-9]{1,3}", prefix):
+        return f"{value} has a netmask; write a prefix length instead, like /24"
+    try:
+        return ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        pass
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        if "-" in value:
+            return f"{value} is a range; write ranges as CIDR, like 203.0.113.0/24"
+        return (
+            f"'{value}' is not an IP address or CIDR range like 203.0.113.7, "
+            "203.0.113.0/24 or 2001:db8::/32"
+        )
+    address = value.split("/", 1)[0]
+    return (
+        f"{value} has host bits set; the network is {network} "
+        f"(or use {address} alone for one address)"
+    )
+
+
+def _check_ips(values: tuple[str, ...], where: _RuleSpot) -> list[Problem]:
+    n = where.number
+    problems: list[Problem] = []
+    networks: list[IpNetwork] = []
+    parsed_values: list[str] = []
+    for value in values:
+        parsed = _parse_ip(value)
+        if isinstance(parsed, str):
+            problems.append(where.error("values", f"Rule {n}: {parsed}."))
+            continue
+        networks.append(parsed)
+        parsed_values.append(value)
+        if any(_within(parsed, private) for private in _NEVER_PUBLIC):
+            message = (
+                f"Rule {n}: {value} is a private or local address; Cloudflare sees viewers' "
+                "public addresses, so it never matches."
+            )
+            problems.append(where.warning("values", message))
+    problems.extend(_duplicates(networks, parsed_values, where))
+    families = {network.version for network in networks}
+    # Only when every value parsed: a broken value may well be the other family's.
+    if len(families) == 1 and len(networks) == len(values):
+        only, other = (4, 6) if families == {4} else (6, 4)
+        message = (
+            f"Rule {n} lists only IPv{only} addresses, so viewers connecting over "
+            f"IPv{other} never match it; add their IPv{other} ranges too."
+        )
+        problems.append(where.warning("values", message))
+    return problems
+
+
+def _within(network: IpNetwork, container: IpNetwork) -> bool:
+    if network.version != container.version:
+        return False
+    return network.subnet_of(container)  # type: ignore[arg-type]  # versions checked above

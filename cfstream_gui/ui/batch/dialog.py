@@ -1,0 +1,401 @@
+"""Batch signing: the GUI twin of `cfstream-token batch --local`.
+
+Pasted video IDs (or CSV with `video`, `exp`, `rules` columns) are signed here with a held key,
+by `core.batch.sign_batch` in a worker thread so the window stays live. The worker reports
+progress through a Qt signal (queued to the UI thread) and polls a `threading.Event` that the
+Cancel button sets. Every input line ends as a token or as a listed problem.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cfstream_gui.core.batch import (
+    BatchCancelled,
+    BatchDefaults,
+    BatchInputError,
+    BatchResult,
+    BatchRow,
+    RowError,
+    parse_batch_input,
+    sign_batch,
+    write_results_csv,
+)
+from cfstream_gui.core.keys.checks import KeyImportError
+from cfstream_gui.core.keys.service import KeyNotHeldError
+from cfstream_gui.core.keys.signing_key import SigningKey
+from cfstream_gui.core.storage.secrets import SecretStoreError
+from cfstream_gui.core.timeparse import TimeParseError, describe, parse_when, to_epoch
+from cfstream_gui.core.validation import Problem, Severity, check_times
+from cfstream_gui.ui.batch.results import (
+    ResultsModel,
+    outcome_text,
+    problems_pane,
+    problems_text,
+    results_csv_text,
+    results_table,
+)
+from cfstream_gui.ui.common.async_support import BackgroundTasks
+from cfstream_gui.ui.common.error_banner import ErrorBanner
+from cfstream_gui.ui.common.inline_message import (
+    FIELD_STYLE,
+    InlineMessage,
+    buddy_label,
+    with_message,
+)
+from cfstream_gui.ui.common.style import monospace_font
+from cfstream_gui.ui.common.widgets import push_button
+
+DEFAULT_EXP = "1h"
+PLACEHOLDER = (
+    "One video ID per line, for example\n"
+    "  5d5bc37ffcf54c9b82e996823bffbb81\n"
+    "or CSV with a header row: video,exp,rules\n"
+    "  5d5bc37ffcf54c9b82e996823bffbb81,2h,allow country US;block any"
+)
+NO_KEYS = "No signing key is held here; create or import one under Signing keys first."
+KeyLoader = Callable[[str], SigningKey]
+SavePathChooser = Callable[[QWidget], str | None]
+
+
+def choose_csv_path(parent: QWidget) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, "Save tokens", "tokens.csv", "CSV (*.csv)")
+    return path or None
+
+
+class BatchDialog(QDialog):
+    """`key_ids` are the held keys offered; `load_key` (run in a worker thread) turns the chosen
+    one into a SigningKey. `customer_code` fills the URL columns of the CSV."""
+
+    # (rows done, rows in total), emitted from the worker thread.
+    progressed = Signal(int, int)
+
+    def __init__(
+        self,
+        key_ids: Sequence[str],
+        load_key: KeyLoader,
+        *,
+        customer_code: str | None,
+        delivery_base: str | None = None,
+        default_key_id: str | None = None,
+        clock: Callable[[], float] = time.time,
+        jobs: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("batchDialog")
+        self.setWindowTitle("Sign many tokens")
+        self.setStyleSheet(FIELD_STYLE)
+        self.resize(900, 760)
+        self._load_key = load_key
+        self._customer_code = customer_code
+        self._delivery_base = delivery_base
+        self._clock = clock
+        self._jobs = jobs
+        self._stop = threading.Event()
+        self._tasks = BackgroundTasks()
+        self._running = False
+        # Overridable so tests need no native file dialog.
+        self.choose_save_path: SavePathChooser = choose_csv_path
+        self._build(key_ids, default_key_id)
+        self.progressed.connect(self._on_progress)
+        self._check_exp()
+        self._update_buttons()
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build(self, key_ids: Sequence[str], default_key_id: str | None) -> None:
+        self.banner = ErrorBanner()
+        intro = QLabel(
+            "Sign tokens for many videos at once, here on this computer, with a signing key "
+            "held in your keyring. No request is sent to Cloudflare."
+        )
+        intro.setWordWrap(True)
+        self.inputEdit = QPlainTextEdit()
+        self.inputEdit.setObjectName("batchInputEdit")
+        self.inputEdit.setAccessibleName("Videos to sign")
+        self.inputEdit.setPlaceholderText(PLACEHOLDER)
+        self.inputEdit.setFont(monospace_font())
+        self.inputEdit.setTabChangesFocus(True)
+        self.inputEdit.textChanged.connect(self._update_buttons)
+
+        self.keyCombo = QComboBox()
+        self.keyCombo.setObjectName("batchKeyCombo")
+        self.keyCombo.setAccessibleName("Signing key")
+        self.keyCombo.setFont(monospace_font())
+        for key_id in key_ids:
+            self.keyCombo.addItem(key_id, key_id)
+        if default_key_id is not None and default_key_id in key_ids:
+            self.keyCombo.setCurrentIndex(list(key_ids).index(default_key_id))
+        self.keyCombo.setEnabled(bool(key_ids))
+        self.keyMessage = InlineMessage("batchKeyMessage", "Signing key problem")
+        if not key_ids:
+            self.keyCombo.addItem("No key held here")
+            self.keyMessage.setText(NO_KEYS)
+            self.keyMessage.show()
+
+        self.expEdit = QLineEdit(DEFAULT_EXP)
+        self.expEdit.setObjectName("batchExpEdit")
+        self.expEdit.setAccessibleName("Expires")
+        self.expEdit.setPlaceholderText("30m, 2h, 1d, or a date and time with a zone")
+        self.expEdit.textChanged.connect(self._check_exp)
+        self.expMessage = InlineMessage("batchExpMessage", "Expiry")
+
+        form = QFormLayout()
+        key_cell = with_message(self.keyCombo, self.keyMessage)
+        form.addRow(buddy_label("Signing &key:", self.keyCombo), key_cell)
+        exp_cell = with_message(self.expEdit, self.expMessage)
+        form.addRow(buddy_label("&Expires in:", self.expEdit), exp_cell)
+
+        self.startButton = push_button("batchStartButton", "Sign tokens", self._on_start)
+        self.cancelButton = push_button("batchCancelButton", "Cancel", self.cancel)
+        self.progressBar = QProgressBar()
+        self.progressBar.setObjectName("batchProgress")
+        self.progressBar.setAccessibleName("Signing progress")
+        self.progressBar.setFormat("%v of %m")
+        self.progressBar.setRange(0, 1)
+        self.progressBar.setValue(0)
+        self.progressBar.hide()  # an empty bar before anything ran looks like a text field
+        run_row = QHBoxLayout()
+        run_row.addWidget(self.startButton)
+        run_row.addWidget(self.cancelButton)
+        run_row.addWidget(self.progressBar, 1)
+        run_row.addStretch(0)  # keeps the buttons left while the bar is hidden
+
+        self.results = ResultsModel(self._clock, self)
+        self.resultsTable = results_table(self.results)
+        self.problemsLabel, self.problemsScroll = problems_pane()
+
+        self.statusLabel = QLabel()
+        self.statusLabel.setObjectName("batchStatusLabel")
+        self.statusLabel.setAccessibleName("Batch status")
+        self.saveButton = push_button("batchSaveButton", "Save CSV…", self._on_save)
+        self.copyButton = push_button("batchCopyButton", "Copy as CSV", self._on_copy)
+        self.closeButton = push_button("batchCloseButton", "Close", self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.statusLabel, 1)
+        for button in (self.saveButton, self.copyButton, self.closeButton):
+            bottom.addWidget(button)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(self.banner)
+        layout.addWidget(intro)
+        layout.addWidget(buddy_label("&Videos (IDs or CSV):", self.inputEdit))
+        layout.addWidget(self.inputEdit, 2)
+        layout.addLayout(form)
+        layout.addLayout(run_row)
+        layout.addWidget(self.resultsTable, 3)
+        layout.addWidget(self.problemsScroll)
+        layout.addLayout(bottom)
+
+    # -- public API -------------------------------------------------------------------------
+
+    def is_busy(self) -> bool:
+        return self._running
+
+    async def wait_idle(self) -> None:
+        await self._tasks.wait()
+
+    def cancel(self) -> None:
+        """Stop the running batch after the chunk being signed; nothing of it is kept."""
+        if self._running:
+            self._stop.set()
+            self.cancelButton.setEnabled(False)
+            self.statusLabel.setText("Cancelling…")
+
+    def done(self, result: int) -> None:
+        self._stop.set()  # closing means stop: the worker ends after its current chunk
+        super().done(result)
+
+    # -- expiry -----------------------------------------------------------------------------
+
+    def _check_exp(self) -> int | None:
+        """The expiry as epoch seconds from now, or None (and the field marked) if unusable."""
+        now = datetime.fromtimestamp(self._clock(), UTC)
+        problem: Problem | None
+        try:
+            moment = parse_when(self.expEdit.text(), now=now)
+        except TimeParseError as exc:
+            problem = Problem("expiry", str(exc), Severity.ERROR)
+        else:
+            exp = to_epoch(moment)
+            problems = check_times(exp, None, to_epoch(now))
+            problem = next((p for p in problems if p.severity is Severity.ERROR), None)
+            if problem is None:
+                self.expMessage.show_problem(self.expEdit, None)
+                self.expMessage.setText(
+                    f"Until {describe(moment)}, counted from when signing starts"
+                )
+                self.expMessage.setStyleSheet("")
+                self.expMessage.show()
+                self._update_buttons()
+                return exp
+        self.expMessage.show_problem(self.expEdit, problem)
+        self._update_buttons()
+        return None
+
+    # -- running ----------------------------------------------------------------------------
+
+    def _on_start(self) -> None:
+        if self._running:
+            return
+        self.banner.clear()
+        try:
+            rows, errors = parse_batch_input(self.inputEdit.toPlainText())
+        except BatchInputError as exc:
+            self.banner.show_error(str(exc))
+            return
+        exp = self._check_exp()
+        key_id = self.keyCombo.currentData()
+        if exp is None or not isinstance(key_id, str):
+            return
+        if not rows and not errors:
+            self.banner.show_error("There are no video IDs to sign.", PLACEHOLDER.split("\n")[0])
+            return
+        now = datetime.fromtimestamp(self._clock(), UTC)
+        self._stop.clear()
+        self._set_running(True, len(rows))
+        self.results.set_results([])
+        self._show_problems([])
+        work = self._run(rows, errors, key_id, BatchDefaults(exp=exp), now)
+        self._tasks.spawn(work, "sign batch")
+
+    async def _run(
+        self,
+        rows: list[BatchRow],
+        parse_errors: list[RowError],
+        key_id: str,
+        defaults: BatchDefaults,
+        now: datetime,
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        # Whatever happens (a broken worker pool, a bug, the dialog closing), the dialog must
+        # come out of "Signing…": the finally below always ends the run.
+        status = "Signing stopped by an unexpected error; no tokens were kept."
+        results: list[BatchResult] | None = None
+        problems: list[RowError] = []
+        try:
+            key = await loop.run_in_executor(None, self._load_key, key_id)
+            sign = partial(
+                sign_batch,
+                rows,
+                key,
+                defaults,
+                now=now,
+                jobs=self._jobs,
+                progress=self.progressed.emit,
+                should_stop=self._stop.is_set,
+            )
+            signed, errors = await loop.run_in_executor(None, sign)
+        except BatchCancelled:
+            status = "Cancelled: no tokens were kept."
+        except (KeyNotHeldError, KeyImportError, SecretStoreError) as exc:
+            status = ""
+            if shiboken6.isValid(self):
+                self.banner.show_error(str(exc))
+        else:
+            results = signed
+            problems = sorted(parse_errors + errors, key=lambda e: e.line)
+            status = outcome_text(len(signed), len(problems))
+        finally:
+            # Anything unexpected propagates on to BackgroundTasks, which hands it to
+            # sys.excepthook: the crash dialog.
+            self._finish(status, results, problems)
+
+    def _finish(
+        self,
+        status: str,
+        results: list[BatchResult] | None = None,
+        problems: Sequence[RowError] = (),
+    ) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._set_running(False)
+        self.statusLabel.setText(status)
+        if results is not None:
+            self.results.set_results(results)
+            self.progressBar.setValue(self.progressBar.maximum())
+        self._show_problems(list(problems))
+        self._update_buttons()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self._running:
+            self.progressBar.setRange(0, max(total, 1))
+            self.progressBar.setValue(done)
+
+    def _set_running(self, running: bool, total: int = 0) -> None:
+        self._running = running
+        if running:
+            self.progressBar.show()
+            self.progressBar.setRange(0, max(total, 1))
+            self.progressBar.setValue(0)
+            self.statusLabel.setText(f"Signing {total:,} {'token' if total == 1 else 'tokens'}…")
+        self._update_buttons()
+
+    def _show_problems(self, problems: list[RowError]) -> None:
+        self.problemsLabel.setText(problems_text(problems))
+        self.problemsScroll.setVisible(bool(problems))
+
+    def _update_buttons(self) -> None:
+        running = self._running
+        ready = bool(self.inputEdit.toPlainText().strip()) and self.keyCombo.isEnabled()
+        exp_ok = self.expEdit.property("invalid") in (None, "")
+        self.startButton.setEnabled(not running and ready and exp_ok)
+        self.cancelButton.setEnabled(running and not self._stop.is_set())
+        has_results = not running and bool(self.results.results())
+        self.saveButton.setEnabled(has_results)
+        self.copyButton.setEnabled(has_results)
+        self.inputEdit.setReadOnly(running)
+
+    # -- output -----------------------------------------------------------------------------
+
+    def _on_save(self) -> None:
+        chosen = self.choose_save_path(self)
+        if not chosen:
+            return
+        path = Path(chosen)
+        results = self.results.results()
+        try:
+            write_results_csv(
+                path,
+                results,
+                customer_code=self._customer_code,
+                downloadable=False,
+                delivery_base=self._delivery_base,
+            )
+        except OSError as exc:
+            self.banner.show_error(f"{path} cannot be written: {exc.strerror or exc}.")
+            return
+        note = f"Saved {len(results):,} tokens to {path.name}."
+        if self._customer_code is None:
+            note += " Its URL columns are empty: the profile has no customer code."
+        self.banner.show_notice(note)
+
+    def _on_copy(self) -> None:
+        text = results_csv_text(self.results.results(), self._customer_code, self._delivery_base)
+        QGuiApplication.clipboard().setText(text)
+        self.statusLabel.setText(f"Copied {len(self.results.results()):,} tokens as CSV.")
