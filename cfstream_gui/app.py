@@ -23,9 +23,9 @@ from PySide6.QtWidgets import QApplication
 import qasync  # after PySide6, so qasync binds to it rather than probing other Qt bindings
 
 from cfstream_gui import APP_ID, APP_NAME, __version__
-from cfstream_gui.core.cloudflare import StreamClient
+from cfstream_gui.core.clients import default_factory
 from cfstream_gui.core.storage.form_state import FormStore, SessionFormStore
-from cfstream_gui.core.storage.memory_keyring import SessionKeyring
+from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
@@ -71,11 +71,11 @@ def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
         tokens[SANDBOX_PROFILE] = sandbox.DEMO_API_TOKEN
         # Keys made or imported for the sandbox profile live in memory for this session only:
         # the sandbox never touches the real keyring.
-        session_secrets = SecretStore(backend=SessionKeyring(), env={})
+        session_secrets = SecretStore(backend=MemoryKeyring())
     window = MainWindow(
         profiles=ProfileStore(env=env),
-        secrets=SecretStore(env=env),
-        client_factory=lambda base_url: StreamClient(None, base_url=base_url, env=env),
+        secrets=SecretStore(),
+        client_factory=default_factory(env),
         # A sandbox session keeps its form in memory: the user's real last form stays as it was.
         form_store=FormStore(env=env) if sandbox is None else SessionFormStore(),
         clock=time.time,

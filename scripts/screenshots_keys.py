@@ -28,9 +28,9 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 # isort: split
 import qasync  # after PySide6
 
-from cfstream_gui.cli.keys import RunKeyring
 from cfstream_gui.core.cloudflare import StreamClient
 from cfstream_gui.core.keys.service import KeyService
+from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui.batch.dialog import BatchDialog
@@ -89,9 +89,7 @@ def local_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> str:
 
 async def keys_shots(sandbox: Sandbox, out: Path) -> KeyService:
     client = StreamClient(sandbox.DEMO_API_TOKEN, base_url=sandbox.base_url, env={})
-    service = KeyService(
-        client, SecretStore(RunKeyring(), env={}), PROFILE, sandbox.DEMO_ACCOUNT_ID
-    )
+    service = KeyService(client, SecretStore(MemoryKeyring()), PROFILE, sandbox.DEMO_ACCOUNT_ID)
     await client.create_signing_key(sandbox.DEMO_ACCOUNT_ID)  # on the account, not held
     await service.create()
     service.import_key(local_pem(rsa.generate_private_key(65537, 2048)), "ab" * 16)  # orphan

@@ -15,7 +15,7 @@ from pathlib import Path
 import keyring
 import pytest
 
-from tests.support.memkeyring import MemoryKeyring
+from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 
 # Variables that would leak the developer's real Cloudflare set-up into a test.
 _LEAKY_ENV = (

@@ -10,9 +10,11 @@ import asyncio
 import getpass
 import sys
 from dataclasses import replace
+from functools import partial
 from typing import TextIO
 
 from cfstream_gui.core.cloudflare import ApiError, StreamClient
+from cfstream_gui.core.credentials import Credentials, Origin, resolve_credentials
 from cfstream_gui.core.ids import is_hex_id
 from cfstream_gui.core.storage.profiles import (
     ACCOUNT_ID_ENV,
@@ -37,13 +39,13 @@ def run_login(args: argparse.Namespace, ctx: Context) -> int:
         _check_account(account, ctx)
     profile = replace(existing or Profile(name=name), account_id=account or "")
     base_url = base_url_for(profile, ctx.env)
-    token = _read_token(sys.stdin)
-    asyncio.run(_verify(token, base_url, account, ctx))
+    credentials = _read_token(sys.stdin)
+    asyncio.run(_verify(credentials, base_url, account, ctx))
     if profile != existing:
         ctx.profiles.save(profile)
     if ctx.profiles.current_name() is None:
         ctx.profiles.use(name)
-    ctx.secrets.set_api_token(name, token)
+    ctx.secrets.set_api_token(name, credentials.api_token)
     store = ctx.secrets.store_name()
     print(f"Logged in: the API token for profile {name} is stored in {store}.", file=ctx.out)
     if account is None:
@@ -58,23 +60,24 @@ def saved_profile(ctx: Context, name: str) -> Profile | None:
     return next((p for p in ctx.profiles.list() if p.name == name), None)
 
 
-def _read_token(stdin: TextIO) -> str:
+def _read_token(stdin: TextIO) -> Credentials:
     if stdin.isatty():
-        token = getpass.getpass("Cloudflare API token (input hidden): ")
+        text = getpass.getpass("Cloudflare API token (input hidden): ")
     else:
-        token = stdin.read()
-    token = token.strip()
-    if not token:
+        text = stdin.read()
+    if not text.strip():
         raise UsageError(
             "No API token was given.",
             hint="Paste it at the prompt, or pipe it in: `cfstream-token login < token.txt`.",
         )
-    return token
+    return Credentials.of(text, Origin.TYPED)  # InvalidApiToken (exit 2) if it cannot be sent
 
 
-async def _verify(token: str, base_url: str, account: str | None, ctx: Context) -> None:
+async def _verify(
+    credentials: Credentials, base_url: str, account: str | None, ctx: Context
+) -> None:
     # With an account ID the account endpoint is asked first (account-owned tokens need it).
-    async with StreamClient(token, base_url=base_url, env=ctx.env) as client:
+    async with StreamClient(credentials, base_url=base_url, env=ctx.env) as client:
         status = await client.verify_token(account)
     if not status.is_active:
         raise ApiError(
@@ -120,6 +123,15 @@ def _remove(name: str, ctx: Context) -> int:
     return EXIT_OK
 
 
+# What `profiles list` says of each profile's API token.
+_TOKEN_STATES = {
+    Origin.KEYRING: "stored",
+    Origin.ENVIRONMENT: "from environment",
+    Origin.TYPED: "typed",
+    Origin.SANDBOX: "sandbox",
+}
+
+
 def _list(ctx: Context) -> int:
     profiles = ctx.profiles.list()
     if not profiles:
@@ -131,8 +143,8 @@ def _list(ctx: Context) -> int:
     current = ctx.profiles.current_name()
     rows = [("", "NAME", "ACCOUNT", "CUSTOMER CODE", "API TOKEN")]
     for profile in profiles:
-        origin = ctx.secrets.api_token_origin(profile.name)
-        token = {"keyring": "stored", "environment": "from environment"}.get(origin or "", "none")
+        credentials = resolve_credentials(ctx.env, partial(ctx.secrets.get_api_token, profile.name))
+        token = "none" if credentials is None else _TOKEN_STATES[credentials.origin]
         marker = "*" if profile.name == current else ""
         account = profile.account_id or "-"
         rows.append((marker, profile.name, account, profile.customer_code or "-", token))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -21,9 +20,11 @@ from cfstream_gui.core.batch import (
     BatchRow,
     RowError,
     parse_batch_input,
-    sign_batch,
     write_results_csv,
 )
+from cfstream_gui.core.clients import ClientPool, default_factory
+from cfstream_gui.core.timeparse import to_epoch
+from cfstream_gui.core.token_service import TokenService
 
 from .context import Context
 from .create import build_request, check
@@ -43,19 +44,22 @@ def run_batch(args: argparse.Namespace, ctx: Context) -> int:
             "import`), then run `cfstream-token batch --local ...`.",
         )
     now = datetime.now(UTC)
-    defaults = _defaults(args, now, ctx)
+    # The batch signs locally: its service never needs an API client.
+    service = TokenService(ClientPool(default_factory(ctx.env)))
+    defaults = _defaults(args, now, service, ctx)
     rows, errors = _read_rows(args.input)
     profile = local_profile(ctx, args.profile)
     key = signing_key_for(ctx, profile, args.key)
     progress = _Progress(ctx.err)
-    results, sign_errors = sign_batch(
-        rows, key, defaults, now=now, jobs=args.jobs, progress=progress
+    outcome = service.sign_many(
+        rows, key, defaults, profile=profile, jobs=args.jobs, progress=progress
     )
     progress.finish()
-    skipped = sorted(errors + sign_errors, key=lambda e: e.line)
+    results = outcome.results
+    skipped = sorted(errors + outcome.errors, key=lambda e: e.line)
     for error in skipped:
         ctx.note(f"skipped {error}")
-    code = profile.customer_code
+    code = outcome.customer_code.code
     if code is None and results:
         ctx.note(
             f"warning: profile {profile.name} has no customer code, so the URL columns are "
@@ -67,17 +71,19 @@ def run_batch(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK if not skipped else EXIT_USAGE
 
 
-def _defaults(args: argparse.Namespace, now: datetime, ctx: Context) -> BatchDefaults:
+def _defaults(
+    args: argparse.Namespace, now: datetime, service: TokenService, ctx: Context
+) -> BatchDefaults:
     """--exp, --nbf, --rule and --downloadable, checked once for the whole batch."""
     template = build_request(_as_create_args(args), now)
-    # A stand-in video ID: only the batch-wide settings are being checked here.
-    check(replace(template, video_uid="0" * 32), None, now, ctx)
-    return BatchDefaults(
+    defaults = BatchDefaults(
         exp=template.exp,
         nbf=template.nbf,
         downloadable=template.downloadable,
         rules=template.access_rules,
     )
+    check(service.check_batch_defaults(defaults, now=to_epoch(now)), ctx)
+    return defaults
 
 
 def _as_create_args(args: argparse.Namespace) -> argparse.Namespace:

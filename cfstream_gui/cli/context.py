@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TextIO
 
 from cfstream_gui.core.cloudflare import resolve_base_url
+from cfstream_gui.core.credentials import API_TOKEN_ENV, Credentials, Origin, resolve_credentials
 from cfstream_gui.core.customer_codes import is_profiles_account
 from cfstream_gui.core.storage.profiles import ACCOUNT_ID_ENV, Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore
@@ -40,7 +41,7 @@ class Context:
     @property
     def secrets(self) -> SecretStore:
         if self._secrets is None:
-            self._secrets = SecretStore(env=self.env)
+            self._secrets = SecretStore()
         return self._secrets
 
     def note(self, text: str) -> None:
@@ -54,7 +55,7 @@ class Target:
 
     profile: Profile
     saved: bool
-    api_token: str
+    credentials: Credentials
     base_url: str
 
     @property
@@ -67,14 +68,14 @@ def resolve_target(ctx: Context, profile_name: str | None, account: str | None) 
     if ctx.sandbox is not None:
         return _sandbox_target(ctx, ctx.sandbox, profile_name, account)
     profile, saved = find_profile(ctx, profile_name, account)
-    token = ctx.secrets.get_api_token(profile.name)
-    if token is None:
+    credentials = resolve_credentials(ctx.env, lambda: ctx.secrets.get_api_token(profile.name))
+    if credentials is None:
         raise UsageError(
             f"No API token for profile {profile.name}. Run `cfstream-token login --profile "
-            f"{profile.name}` or set CLOUDFLARE_API_TOKEN."
+            f"{profile.name}` or set {API_TOKEN_ENV}."
         )
     base_url = base_url_for(profile, ctx.env)
-    return Target(profile=profile, saved=saved, api_token=token, base_url=base_url)
+    return Target(profile=profile, saved=saved, credentials=credentials, base_url=base_url)
 
 
 def find_profile(ctx: Context, name: str | None, account: str | None) -> tuple[Profile, bool]:
@@ -116,4 +117,5 @@ def _sandbox_target(
         # No delivery_base_url: this sandbox stops when the command ends, so links to it would
         # be dead on arrival. Links on Cloudflare's customer host show what real output is like.
     )
-    return Target(profile=profile, saved=False, api_token=sb.DEMO_API_TOKEN, base_url=sb.base_url)
+    credentials = Credentials.of(sb.DEMO_API_TOKEN, Origin.SANDBOX)
+    return Target(profile=profile, saved=False, credentials=credentials, base_url=sb.base_url)

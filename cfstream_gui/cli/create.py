@@ -3,24 +3,31 @@
 Everything that can be refused is refused before the first request: rule syntax, times, the
 request's validation errors, mp4 without --downloadable, missing credentials or keys.
 
-The token comes from Cloudflare's `/token` (with `--key`, signed there with that held key), or
-with `--local` is signed here with a held key: no request at all, unless a URL output needs the
-customer code and the profile has none (then the video is fetched once to find it).
+The token is made by the core's token service, as in the window: from Cloudflare's `/token`
+(with `--key`, signed there with that held key), or with `--local` signed here with a held key:
+no request at all, unless a URL output needs the customer code and it is not known (then the
+video is fetched once to find it).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-from dataclasses import replace
 from datetime import UTC, datetime
 
-from cfstream_gui.core.cloudflare import StreamClient
-from cfstream_gui.core.customer_codes import detect_code
-from cfstream_gui.core.keys.local_signing import sign_locally
-from cfstream_gui.core.models import AccessRule, TokenRequest
+from cfstream_gui.core.clients import ClientPool, default_factory
+from cfstream_gui.core.models import AccessRule, SigningEngine, TokenRequest
 from cfstream_gui.core.timeparse import TimeParseError, describe, from_epoch, parse_when, to_epoch
-from cfstream_gui.core.validation import Severity, check_request
+from cfstream_gui.core.token_service import (
+    CodeSource,
+    CustomerCodeUnknown,
+    LinkNeed,
+    TokenJob,
+    TokenResult,
+    TokenService,
+    customer_code_hint,
+)
+from cfstream_gui.core.validation import Problem, Severity
 
 from .context import Context, Target, resolve_target
 from .errors import EXIT_OK, UsageError
@@ -38,52 +45,72 @@ def run_create(args: argparse.Namespace, ctx: Context) -> int:
             "The mp4 output is a download URL, and downloads only work with a downloadable "
             "token; add --downloadable (the video must also have downloads enabled)."
         )
+    service = TokenService(ClientPool(default_factory(ctx.env)), profiles=ctx.profiles)
+    job = _job(args, request, service, ctx)
+    check(service.check(job, now=to_epoch(now)), ctx)
+    result = asyncio.run(_make(service, job))
+    if job.links is LinkNeed.LOOKUP and result.customer_code.source is CodeSource.NONE:
+        hint = customer_code_hint(job.profile.name)
+        ctx.note(f"warning: no playback URLs: {result.links_note}. {hint}")
+    render(args.output, result, ctx.out)
+    return EXIT_OK
+
+
+def _job(
+    args: argparse.Namespace, request: TokenRequest, service: TokenService, ctx: Context
+) -> TokenJob:
+    """Who makes the token, with what: the same job the window would hand the service."""
+    links = _link_need(args.output)
     if args.local:
-        return _create_local(args, request, now, ctx)
+        profile = local_profile(ctx, args.profile, args.account)
+        job = TokenJob(
+            request=request,
+            engine=SigningEngine.LOCAL,
+            profile=profile,
+            account_id=profile.account_id,
+            key=signing_key_for(ctx, profile, args.key),
+            links=links,
+        )
+        if links in (LinkNeed.LOOKUP, LinkNeed.REQUIRED) and (
+            service.known_code(profile, profile.account_id, None).code is None
+        ):
+            ctx.note("note: the profile has no customer code, so the video is fetched to find it")
+            target = resolve_target(ctx, args.profile, args.account)
+            return _with_target(job, target)
+        return job
     target = resolve_target(ctx, args.profile, args.account)
-    if args.key:
-        # Cloudflare signs with this key: it needs the key's id and private key in the body.
-        key = signing_key_for(ctx, target.profile, args.key)
-        request = replace(request, key_id=key.key_id, pem=key.api_pem())
-    check(request, target.account_id, now, ctx)
-    token, code = asyncio.run(_fetch(request, target, args.output, ctx))
-    render(
-        args.output,
-        token,
-        customer_code=code,
-        downloadable=bool(request.downloadable),
-        delivery_base=target.profile.delivery_base_url,
-        out=ctx.out,
+    engine = SigningEngine.API_KEY if args.key else SigningEngine.CLOUDFLARE
+    key = signing_key_for(ctx, target.profile, args.key) if args.key else None
+    job = TokenJob(request=request, engine=engine, profile=target.profile, key=key, links=links)
+    return _with_target(job, target)
+
+
+def _with_target(job: TokenJob, target: Target) -> TokenJob:
+    return TokenJob(
+        request=job.request,
+        engine=job.engine,
+        profile=target.profile,
+        account_id=target.account_id,
+        credentials=target.credentials,
+        key=job.key,
+        links=job.links,
+        remember_code=target.saved,
     )
-    return EXIT_OK
 
 
-def _create_local(
-    args: argparse.Namespace, request: TokenRequest, now: datetime, ctx: Context
-) -> int:
-    profile = local_profile(ctx, args.profile, args.account)
-    check(request, profile.account_id or None, now, ctx)
-    key = signing_key_for(ctx, profile, args.key)
-    token = sign_locally(request, key, now=to_epoch(now))
-    code = profile.customer_code
-    if code is None and (args.output in URL_OUTPUTS or args.output == "json"):
-        ctx.note("note: the profile has no customer code, so the video is fetched to find it")
-        target = resolve_target(ctx, args.profile, args.account)
-        code = asyncio.run(_lookup_code(request.video_uid, target, args.output, ctx))
-    render(
-        args.output,
-        token,
-        customer_code=code,
-        downloadable=bool(request.downloadable),
-        delivery_base=profile.delivery_base_url,
-        out=ctx.out,
-    )
-    return EXIT_OK
+def _link_need(output: str) -> LinkNeed:
+    if output in URL_OUTPUTS:
+        return LinkNeed.REQUIRED
+    return LinkNeed.LOOKUP if output == "json" else LinkNeed.NONE
 
 
-async def _lookup_code(uid: str, target: Target, output: str, ctx: Context) -> str | None:
-    async with StreamClient(target.api_token, base_url=target.base_url) as client:
-        return await _customer_code(client, uid, target, ctx, output)
+async def _make(service: TokenService, job: TokenJob) -> TokenResult:
+    try:
+        return await service.make(job)
+    except CustomerCodeUnknown as exc:
+        raise UsageError(str(exc), hint=exc.hint) from None
+    finally:
+        await service.aclose()
 
 
 def build_request(args: argparse.Namespace, now: datetime) -> TokenRequest:
@@ -116,49 +143,11 @@ def _when(option: str, text: str | None, now: datetime) -> int | None:
         raise UsageError(f"{option} {text!r}: {exc}") from None
 
 
-def check(request: TokenRequest, account_id: str | None, now: datetime, ctx: Context) -> None:
+def check(problems: list[Problem], ctx: Context) -> None:
     """Print warnings and go on; print every error and stop with exit 2."""
-    problems = check_request(request, now=to_epoch(now), account_id=account_id)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     for problem in problems:
         if problem.severity is not Severity.ERROR:
             ctx.note(f"warning: {problem.message}")
     if errors:
         raise UsageError(*(p.message for p in errors), hint="Fix the above; nothing was sent.")
-
-
-async def _fetch(
-    request: TokenRequest, target: Target, output: str, ctx: Context
-) -> tuple[str, str | None]:
-    """The token, and the customer code when the output needs playback URLs."""
-    client = StreamClient(target.api_token, base_url=target.base_url)
-    try:
-        code = None
-        if output in URL_OUTPUTS or output == "json":
-            code = await _customer_code(client, request.video_uid, target, ctx, output)
-        token = await client.create_token(target.account_id, request)
-        return token, code
-    finally:
-        await client.aclose()
-
-
-async def _customer_code(
-    client: StreamClient, uid: str, target: Target, ctx: Context, output: str
-) -> str | None:
-    """From the profile, else detected from the video's URLs (and remembered in a saved profile;
-    `find_profile` drops both when --account names another account than the profile's)."""
-    if target.profile.customer_code:
-        return target.profile.customer_code
-    code = await detect_code(client, target.account_id, uid)
-    if code is None:
-        hint = (
-            f"Set it with `cfstream-token profiles add {target.profile.name} --customer-code "
-            "CODE` (the customer-CODE part of the video's playback URLs)."
-        )
-        if output != "json":
-            raise UsageError("The customer code for playback URLs could not be found.", hint=hint)
-        ctx.note(f"warning: no playback URLs, the customer code could not be found. {hint}")
-        return None
-    if target.saved:
-        ctx.profiles.remember_customer_code(target.profile.name, code)
-    return code

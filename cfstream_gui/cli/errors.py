@@ -10,6 +10,7 @@ import traceback
 from typing import TextIO
 
 from cfstream_gui.core.cloudflare import ApiError, NetworkError
+from cfstream_gui.core.credentials import InvalidApiToken
 from cfstream_gui.core.storage.profiles import ProfileError
 from cfstream_gui.core.storage.secrets import SecretStoreError
 from cfstream_gui.core.timeparse import TimeParseError
@@ -52,6 +53,9 @@ def report(exc: BaseException, err: TextIO, *, debug: bool = False) -> int:
             print(f"error: {message}", file=err)
         if exc.hint:
             print(f"hint: {exc.hint}", file=err)
+        return EXIT_USAGE
+    if isinstance(exc, InvalidApiToken):  # input, refused before anything was sent
+        print(f"error: {exc}", file=err)
         return EXIT_USAGE
     if isinstance(exc, ValidationError):
         for problem in exc.problems:

@@ -5,7 +5,7 @@ it and `create --local` / `batch` sign with it. Key material goes to the keyring
 when the user asks for it (`--show-private-key`) or when the keyring failed right after
 creation; never to stderr, never into a message.
 
-With `--sandbox` the keyring is an in-memory one that lives for that one run (`SessionKeyring`), so
+With `--sandbox` the keyring is an in-memory one that lives for that one run (`MemoryKeyring`), so
 sandbox keys never reach the real keyring; a local signing run makes a throwaway key there.
 """
 
@@ -25,7 +25,6 @@ from cfstream_gui.core.keys.checks import KeyImportError
 from cfstream_gui.core.keys.inventory import KeyInventory, KeyRow
 from cfstream_gui.core.keys.service import KeyNotHeldError, KeyNotSavedError, KeyService
 from cfstream_gui.core.keys.signing_key import SigningKey, unsaved_api_pem
-from cfstream_gui.core.storage.memory_keyring import SessionKeyring
 from cfstream_gui.core.storage.profiles import Profile
 
 from .accounts import saved_profile
@@ -33,7 +32,7 @@ from .context import SANDBOX_PROFILE, Context, Target, resolve_target
 from .errors import EXIT_KEYRING, EXIT_OK, EXIT_USAGE, UsageError
 
 # The sandbox run's keyring (now shared with the GUI); the old name stays for importers.
-RunKeyring = SessionKeyring
+
 
 REVOKE_PROMPT = "Every token signed with this key stops working. Revoke {key_id}? [y/N] "
 
@@ -86,7 +85,7 @@ def local_profile(ctx: Context, name: str | None, account: str | None = None) ->
 
 
 def _service(ctx: Context, target: Target) -> tuple[KeyService, StreamClient]:
-    client = StreamClient(target.api_token, base_url=target.base_url, env=ctx.env)
+    client = StreamClient(target.credentials, base_url=target.base_url, env=ctx.env)
     service = KeyService(client, ctx.secrets, target.profile.name, target.account_id)
     return service, client
 

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 
+from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.secrets import SecretStore
 
 from .accounts import run_login, run_logout, run_profiles
@@ -20,7 +21,7 @@ from .batch import run_batch
 from .context import Context
 from .create import run_create
 from .errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, UsageError, report
-from .keys import RunKeyring, run_keys
+from .keys import run_keys
 from .parsing import build_parser, join_negative_times
 from .sandbox_cmd import run_sandbox, sandbox_session
 
@@ -68,7 +69,7 @@ def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
                 "sandbox` to keep one running.",
             )
         # Keys made or imported in a sandbox run live in memory for that run only.
-        sandbox_ctx = replace(ctx, _secrets=SecretStore(backend=RunKeyring(), env={}))
+        sandbox_ctx = replace(ctx, _secrets=SecretStore(backend=MemoryKeyring()))
         with sandbox_session(sandbox_ctx):
             return _COMMANDS[command](args, sandbox_ctx)
     run = _COMMANDS.get(command)

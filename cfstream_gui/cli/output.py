@@ -6,38 +6,30 @@ import json
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from cfstream_gui.core.tokens import decode_token
-from cfstream_gui.core.urls import URL_KINDS, playback_urls
+from cfstream_gui.core.token_service import TokenResult
+from cfstream_gui.core.tokens import DecodedToken
+from cfstream_gui.core.urls import URL_KINDS, PlaybackUrls
 
 URL_OUTPUTS: frozenset[str] = frozenset(URL_KINDS)
 
 
-def render(
-    output: str,
-    token: str,
-    *,
-    customer_code: str | None,
-    downloadable: bool,
-    delivery_base: str | None,
-    out: TextIO,
-) -> None:
+def render(output: str, result: TokenResult, out: TextIO) -> None:
     if output == "token":
-        print(token, file=out)
+        print(result.token, file=out)
         return
-    urls = _urls(customer_code, token, downloadable, delivery_base)
+    urls = _urls(result.urls)
     if output == "json":
-        json.dump(json_document(token, urls), out, indent=2)
+        json.dump(json_document(result.token, result.decoded, urls), out, indent=2)
         out.write("\n")
         return
     url = urls.get(output)
     if url is None:
-        # The caller checks mp4 + downloadable and finds the code first; this is a broken promise.
+        # The caller checks mp4 + downloadable and requires links; this is a broken promise.
         raise RuntimeError(f"no {output} URL was built")
     print(url, file=out)
 
 
-def json_document(token: str, urls: dict[str, str]) -> dict[str, Any]:
-    decoded = decode_token(token)
+def json_document(token: str, decoded: DecodedToken, urls: dict[str, str]) -> dict[str, Any]:
     return {
         "token": token,
         "claims": decoded.claims,
@@ -49,15 +41,10 @@ def json_document(token: str, urls: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _urls(
-    customer_code: str | None, token: str, downloadable: bool, delivery_base: str | None
-) -> dict[str, str]:
+def _urls(pack: PlaybackUrls | None) -> dict[str, str]:
     """kind -> URL for the kinds that exist (mp4 only for a downloadable token)."""
-    if customer_code is None:
+    if pack is None:
         return {}
-    pack = playback_urls(
-        customer_code, token, downloadable=downloadable, delivery_base=delivery_base
-    )
     found = {kind: pack.get(kind) for kind in URL_KINDS}
     return {kind: url for kind, url in found.items() if url is not None}
 

@@ -2,13 +2,16 @@
 
 The API token is read from the keyring once per profile, in a worker thread (a keyring call is
 a D-Bus round trip, and the first one also picks the backend), and kept in memory for the
-session. The window asks `remember_token()` to save it after Cloudflare accepted it; unchecking
-"Remember in keyring" deletes it from the keyring at once.
+session as a `Credentials` value per profile: what the user types, the keyring holds, the
+environment sets or the sandbox hands out. The field shows that value; it is never read back to
+find the token. The window asks `remember_token()` to save it after Cloudflare accepted it;
+unchecking "Remember in keyring" deletes it from the keyring at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,8 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cfstream_gui.core.credentials import (
+    API_TOKEN_ENV,
+    Credentials,
+    InvalidApiToken,
+    Origin,
+    from_environment,
+)
 from cfstream_gui.core.storage.profiles import Profile
-from cfstream_gui.core.storage.secrets import API_TOKEN_ENV, SecretStore, SecretStoreError
+from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.common.icons import eye_icon
 from cfstream_gui.ui.common.inline_message import (
@@ -85,7 +95,9 @@ class AccountPanel(QGroupBox):
         self._env: Mapping[str, str] = os.environ if env is None else env
         self._profiles: dict[str, Profile] = {}
         self._session_only: set[str] = set()  # the sandbox: token in memory, never the keyring
-        self._tokens: dict[str, str] = {}  # what each profile's token field holds this session
+        self._tokens: dict[str, str] = {}  # what each profile's token field shows this session
+        # The credentials each profile uses this session; absent: none (or not sendable).
+        self._credentials: dict[str, Credentials] = {}
         self._stored: dict[str, str | None] = {}  # what the keyring holds, as far as we know
         self._reading: set[str] = set()
         self._store_name: str | None = None  # None until the keyring backend has been asked
@@ -193,7 +205,9 @@ class AccountPanel(QGroupBox):
         session_tokens = session_tokens or {}
         self._profiles = {p.name: p for p in profiles}
         self._session_only = set(session_tokens)
-        self._tokens.update(session_tokens)
+        for name, token in session_tokens.items():
+            self._tokens[name] = token
+            self._credentials[name] = Credentials.of(token, Origin.SANDBOX)
         self.profileCombo.blockSignals(True)
         self.profileCombo.clear()
         for profile in profiles:
@@ -227,8 +241,24 @@ class AccountPanel(QGroupBox):
     def account_id(self) -> str:
         return self.accountIdEdit.text().strip()
 
+    def credentials(self) -> Credentials | None:
+        """The credentials the current profile uses: the environment's when it sets a token,
+        else what was typed, read from the keyring or handed out by the sandbox."""
+        env = self._env_credentials()
+        if env is not None:
+            return env
+        return self._credentials.get(self._current) if self._current else None
+
     def api_token(self) -> str:
-        return self.apiTokenEdit.text().strip()
+        """The current token, or "" (for the window's checks and its secret guards)."""
+        credentials = self.credentials()
+        return "" if credentials is None else credentials.api_token
+
+    def has_unusable_token(self) -> bool:
+        """Whether the field holds text that cannot be an API token (spaces, line breaks…)."""
+        return bool(self._current and self._tokens.get(self._current, "").strip()) and (
+            self.credentials() is None
+        )
 
     def is_reading(self) -> bool:
         """Whether the current profile's token is still being read from the keyring."""
@@ -240,8 +270,6 @@ class AccountPanel(QGroupBox):
             self._switch_to(name)
 
     def _switch_to(self, name: str) -> None:
-        if self._current is not None:
-            self._tokens[self._current] = self.apiTokenEdit.text()
         self._current = name
         profile = self._profiles[name]
         self.accountIdEdit.setText(profile.account_id)
@@ -273,6 +301,12 @@ class AccountPanel(QGroupBox):
         value = self._env.get(API_TOKEN_ENV, "").strip()
         return value or None
 
+    def _env_credentials(self) -> Credentials | None:
+        try:
+            return from_environment(self._env)
+        except InvalidApiToken:
+            return None
+
     def _start_read(self, name: str, *, token_too: bool = True) -> None:
         if token_too:
             self._reading.add(name)
@@ -294,9 +328,11 @@ class AccountPanel(QGroupBox):
         if token_too:
             self._stored[name] = result.token
             # Whatever the user typed meanwhile wins over what the keyring had.
-            typed = self.apiTokenEdit.text() if name == self._current else self._tokens.get(name)
+            typed = self._tokens.get(name)
             if result.token and not typed:
                 self._tokens[name] = result.token
+                with contextlib.suppress(InvalidApiToken):  # a damaged entry: type it again
+                    self._credentials[name] = Credentials.of(result.token, Origin.KEYRING)
                 if name == self._current:
                     self.apiTokenEdit.setText(result.token)
         if self._store_name in UNAVAILABLE_STORES:
@@ -326,6 +362,7 @@ class AccountPanel(QGroupBox):
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self._secrets.set_api_token, name, token)
         self._stored[name] = token
+        self._credentials[name] = Credentials(token, Origin.KEYRING)
         self._update_store_label()
 
     def _may_store(self) -> bool:
@@ -380,8 +417,12 @@ class AccountPanel(QGroupBox):
     # -- token field ------------------------------------------------------------------------
 
     def _on_token_edited(self, text: str) -> None:
-        if self._current is not None:
-            self._tokens[self._current] = text
+        name = self._current
+        if name is not None:
+            self._tokens[name] = text
+            self._credentials.pop(name, None)
+            with contextlib.suppress(InvalidApiToken):  # said by the Create button's reason
+                self._credentials[name] = Credentials.of(text, Origin.TYPED)
         self.set_verify_status("")
         self.changed.emit()
 

@@ -32,14 +32,16 @@ from PySide6.QtWidgets import (
 # isort: split
 import qasync  # after PySide6, so qasync binds to it rather than probing other Qt bindings
 
+from cfstream_gui.core.clients import ClientFactory, ClientPool
 from cfstream_gui.core.models import TokenRequest
 from cfstream_gui.core.storage.form_state import FormState, FormStore
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore
+from cfstream_gui.core.token_service import TokenService
 from cfstream_gui.core.validation import Problem
 from cfstream_gui.ui.account_panel import AccountPanel
 from cfstream_gui.ui.action_bar import ActionBar
-from cfstream_gui.ui.common.async_support import BackgroundTasks, ClientFactory, ClientPool
+from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.common.error_banner import ErrorBanner
 from cfstream_gui.ui.common.form_scroll_area import FormScrollArea
 from cfstream_gui.ui.common.inline_message import FIELD_STYLE, align_labels
@@ -47,7 +49,6 @@ from cfstream_gui.ui.create_gate import CreateGate
 from cfstream_gui.ui.form.token_form import TokenForm
 from cfstream_gui.ui.keys.window_keys import WindowKeys
 from cfstream_gui.ui.menus import about_box, build_menus
-from cfstream_gui.ui.playback_links import CustomerCodes
 from cfstream_gui.ui.result_panel import ResultPanel
 from cfstream_gui.ui.token_engines import TokenEngines
 from cfstream_gui.ui.window_actions import WindowActions
@@ -86,8 +87,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("cfstream-gui")
         self._clock = clock
         self._tasks = BackgroundTasks()
-        self._clients = ClientPool(client_factory)
-        self._codes = CustomerCodes(profiles, self._tasks)
+        self._service = TokenService(ClientPool(client_factory), profiles=profiles, clock=clock)
         self._closing = False
         self._shut_down = False
 
@@ -106,12 +106,10 @@ class MainWindow(QMainWindow):
             key_service=lambda: self.engines.key_service(),
         )
         self.engines = TokenEngines(
-            clients=self._clients,
-            codes=self._codes,
+            service=self._service,
             keys=self.keys,
             account=self.account,
             form=self.form,
-            clock=self._clock,
         )
         self.saved = SavedForm(
             profiles=profiles,
@@ -318,7 +316,7 @@ class MainWindow(QMainWindow):
         await self.runner.cancel_and_wait()
         await self.keys.close_dialogs()
         await self._tasks.cancel_others()
-        await self._clients.aclose()
+        await self._service.aclose()
         self._shut_down = True
         self.close()
         self.closed.emit()

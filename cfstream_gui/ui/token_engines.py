@@ -1,63 +1,61 @@
-"""How Create makes a token with each signing engine.
+"""How Create hands the form to the core's token service, and the API clients around it.
 
-Cloudflare's key and the user's key both go through `/token` (the latter with the key's `id`
-and `pem`); local signing touches no network at all, so it needs neither the API token nor the
-account ID, and its playback links come from a customer code already known (the profile's, or
-a pasted link's) rather than from a lookup.
+The service does the work for every engine (`/token`, `/token` with the user's key, or signed
+locally); this only gathers the values it needs from the window's parts: the profile, account
+and credentials the account panel shows, the engine and key the form has chosen, the link the
+user pasted.
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
-from dataclasses import replace
-from functools import partial
-
 from cfstream_gui.core.cloudflare import StreamClient
-from cfstream_gui.core.keys.local_signing import sign_locally
 from cfstream_gui.core.keys.service import KeyNotHeldError, KeyService
 from cfstream_gui.core.models import SigningEngine, TokenRequest
 from cfstream_gui.core.storage.profiles import Profile, ProfileError
-from cfstream_gui.core.urls import PlaybackUrls
+from cfstream_gui.core.token_service import LinkNeed, TokenJob, TokenResult, TokenService
 from cfstream_gui.ui.account_panel import AccountPanel
-from cfstream_gui.ui.common.async_support import ClientPool
 from cfstream_gui.ui.form.token_form import TokenForm
 from cfstream_gui.ui.keys.window_keys import WindowKeys
-from cfstream_gui.ui.playback_links import CustomerCodes, links_for
-
-Made = tuple[str, PlaybackUrls | None]
 
 
 class TokenEngines:
     def __init__(
         self,
         *,
-        clients: ClientPool,
-        codes: CustomerCodes,
+        service: TokenService,
         keys: WindowKeys,
         account: AccountPanel,
         form: TokenForm,
-        clock: Callable[[], float] = time.time,
     ) -> None:
-        self._clients = clients
-        self._codes = codes
+        self._service = service
         self._keys = keys
         self._account = account
         self._form = form
-        self._clock = clock
 
-    async def make(self, engine: SigningEngine, profile: Profile, request: TokenRequest) -> Made:
+    async def make(
+        self, engine: SigningEngine, profile: Profile, request: TokenRequest
+    ) -> TokenResult:
         """The token and its links. Raises ApiError, ValidationError, the key errors of
         `window_keys.KEY_ERRORS`, or ValueError for a profile's bad API base URL."""
-        if engine is SigningEngine.LOCAL:
-            return await self._sign_here(profile, request)
-        return await self._create_with_api(profile, request, engine)
+        key = None
+        if engine.uses_key:
+            key = await self._keys.load(profile, self._chosen_key(profile))
+        job = TokenJob(
+            request=request,
+            engine=engine,
+            profile=profile,
+            account_id=self._account.account_id(),
+            credentials=self._account.credentials() if engine.uses_network else None,
+            key=key,
+            # Local signing touches no network at all, not even for the links.
+            links=LinkNeed.LOOKUP if engine.uses_network else LinkNeed.KNOWN,
+            pasted_customer_code=self._form.pasted_customer_code(),
+            remember_code=not self._account.is_session_only(),
+        )
+        return await self._service.make(job)
 
     async def client_for(self, profile: Profile) -> StreamClient:
-        client = await self._clients.get(profile.api_base_url)
-        client.api_token = self._account.api_token()
-        return client
+        return await self._service.client(profile, self._account.credentials())
 
     async def key_service(self) -> KeyService:
         """Signing-key work for the current profile, account and API token."""
@@ -72,34 +70,3 @@ class TokenEngines:
         if key_id is None:  # Create is disabled then; this is a race with a key list refresh
             raise KeyNotHeldError("(none chosen)", profile.name)
         return key_id
-
-    async def _create_with_api(
-        self, profile: Profile, request: TokenRequest, engine: SigningEngine
-    ) -> Made:
-        account_id = self._account.account_id()
-        client = await self.client_for(profile)
-        if engine is SigningEngine.API_KEY:
-            key = await self._keys.load(profile, self._chosen_key(profile))
-            pem = await asyncio.get_running_loop().run_in_executor(None, key.api_pem)
-            request = replace(request, key_id=key.key_id, pem=pem)
-        token = await client.create_token(account_id, request)
-        code = await self._codes.find(
-            client,
-            profile,
-            account_id,
-            request.video_uid,
-            pasted=self._form.pasted_customer_code(),
-            persist=not self._account.is_session_only(),
-        )
-        return token, links_for(code, token, request, profile)
-
-    async def _sign_here(self, profile: Profile, request: TokenRequest) -> Made:
-        key = await self._keys.load(profile, self._chosen_key(profile))
-        # Signing takes a couple of milliseconds once the key is parsed; a worker thread keeps
-        # even a slow machine's UI live.
-        sign = partial(sign_locally, request, key, now=int(self._clock()))
-        token = await asyncio.get_running_loop().run_in_executor(None, sign)
-        code = self._codes.known(
-            profile, self._account.account_id(), pasted=self._form.pasted_customer_code()
-        )
-        return token, links_for(code, token, request, profile)

@@ -99,7 +99,7 @@ class WindowActions:
         engine = self._form.engine()
         self._begin(BUSY_TEXTS[engine])
         try:
-            token, urls = await self._engines.make(engine, profile, request)
+            made = await self._engines.make(engine, profile, request)
         except asyncio.CancelledError:
             self._banner.show_notice(CANCELLED_TEXT)
         except ApiError as exc:
@@ -111,7 +111,7 @@ class WindowActions:
         except ValueError as exc:  # a profile's bad API base URL
             self._banner.show_error(str(exc), PROFILE_HINT)
         else:
-            self._result.show_token(token, urls)
+            self._result.show_token(made.token, made.urls)
             done = "Token signed on this computer" if not engine.uses_network else "Token created"
             self._status(done, 5000)
             self._save_form()

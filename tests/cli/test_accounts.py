@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from cfstream_gui.cli import accounts
+from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
 from tests.cli.conftest import Run
-from tests.support.memkeyring import MemoryKeyring
 
 Feed = Callable[[str], None]
 OTHER_ACCOUNT = "0123456789abcdef0123456789abcdef"
@@ -45,7 +45,7 @@ def test_login_logout_profiles_round_trip(
     login = cli("login", "--profile", "work")
 
     assert login.code == 0, login.err
-    assert "MemoryKeyring" in login.out  # says which store holds it
+    assert "this session only (memory)" in login.out  # says which store holds it
     assert stored(memory_keyring, "work") == sb.DEMO_API_TOKEN
     assert sb.requests[-1].path == f"/client/v4/accounts/{sb.DEMO_ACCOUNT_ID}/tokens/verify"
     assert sb.DEMO_API_TOKEN not in files_text(config_dir)

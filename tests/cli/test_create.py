@@ -177,7 +177,8 @@ def test_json_output(sb: Sandbox, cli: Run, work: str, signed_uid: str) -> None:
     assert claims["sub"] == signed_uid
     assert claims == decode_token(doc["token"]).claims
     exp = int(claims["exp"])  # Cloudflare-issued tokens carry exp as a string
-    assert exp == sb.requests[-1].json["exp"]
+    (sent,) = [r for r in sb.requests if r.path.endswith("/token")]
+    assert exp == sent.json["exp"]
     assert doc["expires"] == datetime.fromtimestamp(exp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert set(doc["urls"]) == set(URL_KINDS) - {"mp4"}  # not downloadable
     assert doc["urls"]["watch"] == f"{CODE_HOST}{doc['token']}/watch"

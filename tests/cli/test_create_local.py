@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
+from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.tokens import decode_token
 from cfstream_gui.sandbox import Sandbox
 from tests.cli.conftest import Run
-from tests.support.memkeyring import MemoryKeyring
 
 
 def new_key(cli: Run) -> str:

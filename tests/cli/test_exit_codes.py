@@ -194,7 +194,7 @@ def test_unexpected_exception_is_1_in_one_line(
     def broken(*args: object, **kwargs: object) -> list[object]:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(create_module, "check_request", broken)
+    monkeypatch.setattr(create_module, "check", broken)
 
     result = cli("create", signed_uid)
 
@@ -208,7 +208,7 @@ def test_debug_shows_the_traceback(
     def broken(*args: object, **kwargs: object) -> list[object]:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(create_module, "check_request", broken)
+    monkeypatch.setattr(create_module, "check", broken)
 
     for argv in (["--debug", "create", signed_uid], ["create", signed_uid, "--debug"]):
         result = cli(*argv)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Fault, Sandbox
 from tests.cli.conftest import Run
-from tests.support.memkeyring import MemoryKeyring
 
 
 class TtyInput(io.StringIO):

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.tokens import decode_token
 from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.sandbox.state import demo_videos
 from tests.cli.conftest import Run
-from tests.support.memkeyring import MemoryKeyring
 
 SCRIPT = Path(sys.executable).with_name("cfstream-token")
 SIGNED_UID = next(v["uid"] for v in demo_videos() if v["requireSignedURLs"] and v["readyToStream"])

@@ -28,6 +28,7 @@ from cfstream_gui.core.cloudflare import (
 )
 from cfstream_gui.core.cloudflare._envelope import parse_ratelimit, parse_retry_after
 from cfstream_gui.core.cloudflare._errors import human_duration
+from cfstream_gui.core.credentials import Credentials, Origin
 from cfstream_gui.core.models import AccessRule, TokenRequest
 
 TOKEN = "cfut_Zq7SECRETxx0123456789abcdefghijklmnopQRS"
@@ -166,19 +167,20 @@ async def test_list_videos_sends_search_and_limit() -> None:
 
 
 @pytest.mark.asyncio
-async def test_one_http_client_is_reused_and_tokens_can_be_switched() -> None:
+async def test_one_http_client_is_reused_and_its_token_never_changes() -> None:
     api = Api(ok({"uid": UID}))
     client = api.client(token=f"  {TOKEN}\n")
     await client.get_video(ACCOUNT, UID)
     first = client._http
-    client.api_token = "cfat_other"
+    # Other credentials mean another client: a live client's token cannot be reassigned.
+    with pytest.raises(AttributeError):
+        client.api_token = "cfat_other"  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError):
+        client.credentials = Credentials.of("cfat_other", Origin.TYPED)  # type: ignore[misc]
     await client.get_video(ACCOUNT, UID)
     assert client._http is first
     await client.aclose()
-    assert [r.headers["authorization"] for r in api.requests] == [
-        f"Bearer {TOKEN}",
-        "Bearer cfat_other",
-    ]
+    assert [r.headers["authorization"] for r in api.requests] == [f"Bearer {TOKEN}"] * 2
 
 
 @pytest.mark.asyncio

@@ -18,10 +18,10 @@ from cfstream_gui.core.keys.local_signing import sign_locally
 from cfstream_gui.core.keys.service import KeyNotHeldError, KeyNotSavedError, KeyService
 from cfstream_gui.core.keys.signing_key import SigningKey
 from cfstream_gui.core.models import TokenRequest
+from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.profiles import ProfileError
 from cfstream_gui.core.storage.secrets import SERVICE, SecretStore
 from cfstream_gui.sandbox import Fault, Sandbox
-from tests.support.memkeyring import MemoryKeyring
 from tests.support.rsa_keys import pkcs1_pem, rsa_key
 
 ACCOUNT = Sandbox.DEMO_ACCOUNT_ID
@@ -70,7 +70,7 @@ def idle(running: Sandbox) -> StreamClient:
 
 
 def service(api: StreamClient, backend: KeyringBackend | None = None) -> KeyService:
-    return KeyService(api, SecretStore(backend, env={}), PROFILE, ACCOUNT)
+    return KeyService(api, SecretStore(backend), PROFILE, ACCOUNT)
 
 
 async def account_ids(api: StreamClient) -> set[str]:
@@ -95,7 +95,7 @@ async def test_create_puts_the_new_key_in_the_keyring(
     assert key.key_id in await account_ids(api)
     stored = memory_keyring.store[(SERVICE, f"signing-key:{PROFILE}:{key.key_id}")]
     assert stored == key.pem and stored.startswith("-----BEGIN RSA PRIVATE KEY-----")
-    assert SecretStore(env={}).list_signing_key_ids(PROFILE) == [key.key_id]
+    assert SecretStore().list_signing_key_ids(PROFILE) == [key.key_id]
     loaded = keys.load(key.key_id.upper())
     assert loaded == key
     assert plays(running, loaded)
@@ -218,7 +218,7 @@ async def test_a_404_from_the_wrong_place_never_forgets_a_live_key(
 
 @pytest.mark.asyncio
 async def test_a_profile_without_an_account_id_gets_a_sentence(api: StreamClient) -> None:
-    keys = KeyService(api, SecretStore(env={}), PROFILE, "  ")
+    keys = KeyService(api, SecretStore(), PROFILE, "  ")
     with pytest.raises(ProfileError, match="no account ID"):
         await keys.inventory()
     with pytest.raises(ProfileError, match="no account ID"):
@@ -265,7 +265,7 @@ def test_load_says_when_a_key_is_not_held(idle: StreamClient) -> None:
 
 def test_keys_belong_to_their_profile(idle: StreamClient, orphan_pem: str) -> None:
     service(idle).import_key(orphan_pem, ORPHAN_ID)
-    other = KeyService(idle, SecretStore(env={}), "home", ACCOUNT)
+    other = KeyService(idle, SecretStore(), "home", ACCOUNT)
     assert not other.holds(ORPHAN_ID)
     with pytest.raises(KeyNotHeldError):
         other.load(ORPHAN_ID)
@@ -275,7 +275,7 @@ def test_a_damaged_keyring_entry_is_reported_without_the_key(
     idle: StreamClient, memory_keyring: MemoryKeyring, orphan_pem: str
 ) -> None:
     damaged = orphan_pem[: len(orphan_pem) // 2]
-    SecretStore(env={}).set_signing_key(PROFILE, ORPHAN_ID, damaged)
+    SecretStore().set_signing_key(PROFILE, ORPHAN_ID, damaged)
     with pytest.raises(KeyImportError, match=r"keyring's copy .* cannot be used") as caught:
         service(idle).load(ORPHAN_ID)
     for line in damaged.splitlines()[1:]:

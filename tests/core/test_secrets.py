@@ -17,9 +17,8 @@ from keyring.errors import (
     PasswordSetError,
 )
 
-from cfstream_gui.core.storage.memory_keyring import SessionKeyring
+from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.secrets import SERVICE, SecretStore, SecretStoreError
-from tests.support.memkeyring import MemoryKeyring
 
 TOKEN = "Zx9-secret-api-token-value-0123456789abcdef"
 PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEsecretkeymaterial\n-----END RSA PRIVATE KEY-----\n"
@@ -75,22 +74,20 @@ class StickyKeyring(MemoryKeyring):
 
 
 def test_api_token_round_trip_uses_service_and_username(memory_keyring: MemoryKeyring) -> None:
-    store = SecretStore(env={})
+    store = SecretStore()
     assert store.get_api_token("work") is None
-    assert store.api_token_origin("work") is None
 
     store.set_api_token("work", f"  {TOKEN}\n")
 
     assert memory_keyring.store[(SERVICE, "api-token:work")] == TOKEN
     assert store.get_api_token("work") == TOKEN
     assert store.get_api_token("home") is None
-    assert store.api_token_origin("work") == "keyring"
 
 
 def test_default_backend_is_keyrings_own_choice_resolved_lazily(
     memory_keyring: MemoryKeyring,
 ) -> None:
-    store = SecretStore(env={})
+    store = SecretStore()
     replacement = MemoryKeyring()
     # The conftest installed memory_keyring; swapping before first use proves no early lookup.
     keyring.set_keyring(replacement)
@@ -102,40 +99,16 @@ def test_default_backend_is_keyrings_own_choice_resolved_lazily(
     assert memory_keyring.store == {}
 
 
-def test_environment_token_wins_for_the_run(memory_keyring: MemoryKeyring) -> None:
-    store = SecretStore(env={"CLOUDFLARE_API_TOKEN": "from-env-token"})
-    store.set_api_token("work", TOKEN)
-
-    assert store.get_api_token("work") == "from-env-token"
-    assert store.get_api_token("any-profile") == "from-env-token"
-    assert store.api_token_origin("work") == "environment"
-    # The keyring copy is untouched; it is what the next run without the variable gets.
-    assert SecretStore(env={}).get_api_token("work") == TOKEN
-
-
-def test_blank_environment_variable_does_not_override() -> None:
-    store = SecretStore(env={"CLOUDFLARE_API_TOKEN": "   "})
-    store.set_api_token("work", TOKEN)
-    assert store.get_api_token("work") == TOKEN
-    assert store.api_token_origin("work") == "keyring"
-
-
-def test_environment_token_works_without_any_keyring() -> None:
-    store = SecretStore(backend=fail.Keyring(), env={"CLOUDFLARE_API_TOKEN": "from-env-token"})
-    assert store.get_api_token("work") == "from-env-token"
-    assert store.api_token_origin("work") == "environment"
-
-
 def test_empty_token_is_refused_before_touching_the_keyring(
     memory_keyring: MemoryKeyring,
 ) -> None:
     with pytest.raises(ValueError, match="API token is empty"):
-        SecretStore(env={}).set_api_token("work", "  \n")
+        SecretStore().set_api_token("work", "  \n")
     assert memory_keyring.store == {}
 
 
 def test_delete_api_token_and_deleting_again_is_fine(memory_keyring: MemoryKeyring) -> None:
-    store = SecretStore(env={})
+    store = SecretStore()
     store.set_api_token("work", TOKEN)
     store.delete_api_token("work")
     assert store.get_api_token("work") is None
@@ -147,7 +120,7 @@ def test_delete_api_token_and_deleting_again_is_fine(memory_keyring: MemoryKeyri
 def test_deleting_an_absent_token_is_fine_whatever_the_backend_says(
     backend_class: type[MemoryKeyring],
 ) -> None:
-    store = SecretStore(backend=backend_class(), env={})
+    store = SecretStore(backend=backend_class())
     store.delete_api_token("never-saved")
     store.delete_signing_key("never-saved", KEY_A)
     assert store.list_signing_key_ids("never-saved") == []
@@ -155,7 +128,7 @@ def test_deleting_an_absent_token_is_fine_whatever_the_backend_says(
 
 def test_refused_delete_of_an_existing_entry_is_an_error() -> None:
     backend = StickyKeyring()
-    store = SecretStore(backend=backend, env={})
+    store = SecretStore(backend=backend)
     store.set_api_token("work", TOKEN)
     with pytest.raises(SecretStoreError) as caught:
         store.delete_api_token("work")
@@ -170,7 +143,7 @@ def test_refused_delete_of_an_existing_entry_is_an_error() -> None:
 
 
 def test_signing_keys_are_stored_and_indexed_per_profile(memory_keyring: MemoryKeyring) -> None:
-    store = SecretStore(env={})
+    store = SecretStore()
     store.set_signing_key("work", KEY_A, PEM)
     store.set_signing_key("work", KEY_B, PEM + "b")
     store.set_signing_key("work", KEY_A, PEM + "replaced")
@@ -185,7 +158,7 @@ def test_signing_keys_are_stored_and_indexed_per_profile(memory_keyring: MemoryK
 
 
 def test_deleting_signing_keys_updates_the_index(memory_keyring: MemoryKeyring) -> None:
-    store = SecretStore(env={})
+    store = SecretStore()
     store.set_signing_key("work", KEY_A, PEM)
     store.set_signing_key("work", KEY_B, PEM)
 
@@ -201,14 +174,14 @@ def test_deleting_signing_keys_updates_the_index(memory_keyring: MemoryKeyring) 
 
 def test_damaged_index_reads_as_empty_and_is_rewritten(memory_keyring: MemoryKeyring) -> None:
     memory_keyring.store[(SERVICE, "signing-keys:work")] = "{not json"
-    store = SecretStore(env={})
+    store = SecretStore()
     assert store.list_signing_key_ids("work") == []
     store.set_signing_key("work", KEY_A, PEM)
     assert store.list_signing_key_ids("work") == [KEY_A]
 
 
 def test_deleting_all_of_a_profiles_signing_keys(memory_keyring: MemoryKeyring) -> None:
-    store = SecretStore(env={})
+    store = SecretStore()
     store.set_signing_key("work", KEY_A, PEM)
     store.set_signing_key("work", KEY_B, PEM)
     store.set_signing_key("home", KEY_A, PEM)
@@ -223,12 +196,12 @@ def test_deleting_all_of_a_profiles_signing_keys(memory_keyring: MemoryKeyring) 
 
 def test_deleting_all_signing_keys_removes_a_damaged_index(memory_keyring: MemoryKeyring) -> None:
     memory_keyring.store[(SERVICE, "signing-keys:work")] = "{not json"
-    assert SecretStore(env={}).delete_signing_keys("work") == 0
+    assert SecretStore().delete_signing_keys("work") == 0
     assert memory_keyring.store == {}
 
 
 def test_empty_signing_key_is_refused(memory_keyring: MemoryKeyring) -> None:
-    store = SecretStore(env={})
+    store = SecretStore()
     with pytest.raises(ValueError, match="private key for signing key"):
         store.set_signing_key("work", KEY_A, "\n")
     with pytest.raises(ValueError, match="signing key ID is empty"):
@@ -241,7 +214,7 @@ def test_empty_signing_key_is_refused(memory_keyring: MemoryKeyring) -> None:
 
 def _backend_named(module: str, name: str) -> KeyringBackend:
     """An instance of a backend class that claims to come from `module` (no real service)."""
-    cls = type(name, (MemoryKeyring,), {"__module__": module})
+    cls = type(name, (MemoryKeyring,), {"__module__": module, "display_name": None})
     backend: KeyringBackend = cls()
     return backend
 
@@ -258,7 +231,7 @@ def _backend_named(module: str, name: str) -> KeyringBackend:
     ],
 )
 def test_store_name_says_where_secrets_live(module: str, name: str, expected: str) -> None:
-    store = SecretStore(backend=_backend_named(module, name), env={})
+    store = SecretStore(backend=_backend_named(module, name))
     assert store.store_name() == expected
     assert store.is_available()
 
@@ -271,13 +244,13 @@ def test_real_backend_classes_are_named() -> None:
 
 
 def test_no_keyring_is_named_and_unavailable() -> None:
-    store = SecretStore(backend=fail.Keyring(), env={})
+    store = SecretStore(backend=fail.Keyring())
     assert store.store_name() == "no keyring available"
     assert not store.is_available()
 
 
 def test_null_backend_is_unavailable_and_refuses_to_pretend_it_saved() -> None:
-    store = SecretStore(backend=null.Keyring(), env={})
+    store = SecretStore(backend=null.Keyring())
     assert not store.is_available()
     with pytest.raises(SecretStoreError, match="cannot be remembered") as caught:
         store.set_api_token("work", TOKEN)
@@ -285,8 +258,8 @@ def test_null_backend_is_unavailable_and_refuses_to_pretend_it_saved() -> None:
 
 
 def test_memory_backend_from_conftest_is_available() -> None:
-    store = SecretStore(env={})
-    assert store.store_name() == "MemoryKeyring"
+    store = SecretStore()
+    assert store.store_name() == "this session only (memory)"
     assert store.is_available()
 
 
@@ -295,7 +268,7 @@ def test_unloadable_backend_is_reported_not_raised(monkeypatch: pytest.MonkeyPat
         raise ModuleNotFoundError("No module named 'nosuchbackend'")
 
     monkeypatch.setattr(keyring, "get_keyring", broken)
-    store = SecretStore(env={})
+    store = SecretStore()
     assert store.store_name() == "no keyring available"
     assert not store.is_available()
     with pytest.raises(SecretStoreError, match="PYTHON_KEYRING_BACKEND") as caught:
@@ -323,10 +296,6 @@ def _save(store: SecretStore) -> None:
 
 def _read(store: SecretStore) -> None:
     store.get_api_token("work")
-
-
-def _origin(store: SecretStore) -> None:
-    store.api_token_origin("work")
 
 
 def _delete(store: SecretStore) -> None:
@@ -369,7 +338,6 @@ Op = Callable[[SecretStore], None]
             "Install and unlock a Secret Service provider such as GNOME Keyring or KWallet.",
         ),
         (FailingKeyring(KeyringLocked("Failed to unlock the collection!")), _save, LOCKED),
-        (FailingKeyring(KeyringLocked("Failed to unlock the collection!")), _origin, LOCKED),
         (
             FailingKeyring(InitError("Failed to create the collection: Prompt dismissed.")),
             _save,
@@ -418,7 +386,7 @@ Op = Callable[[SecretStore], None]
 def test_every_keyring_failure_becomes_a_sentence(
     backend: KeyringBackend, op: Op, expected: str
 ) -> None:
-    store = SecretStore(backend=backend, env={})
+    store = SecretStore(backend=backend)
     with pytest.raises(SecretStoreError) as caught:
         op(store)
     assert str(caught.value) == expected
@@ -443,7 +411,7 @@ class EchoingKeyring(KeyringBackend):
 
 
 def test_secret_never_appears_in_the_error_even_if_the_backend_echoes_it() -> None:
-    store = SecretStore(backend=EchoingKeyring(), env={})
+    store = SecretStore(backend=EchoingKeyring())
     with pytest.raises(SecretStoreError) as caught:
         store.set_api_token("work", TOKEN)
     error = caught.value
@@ -460,4 +428,4 @@ def test_secret_never_appears_in_the_error_even_if_the_backend_echoes_it() -> No
 
 
 def test_the_session_keyring_names_itself_for_the_user() -> None:
-    assert SecretStore(SessionKeyring(), env={}).store_name() == "this session only (memory)"
+    assert SecretStore(MemoryKeyring()).store_name() == "this session only (memory)"

@@ -34,10 +34,13 @@ import sys
 from keyring.backends import SecretService
 from cfstream_gui.core.storage.secrets import SecretStore
 
-store = SecretStore(backend=SecretService.Keyring(), env={})
+store = SecretStore(backend=SecretService.Keyring())
+from cfstream_gui.core.credentials import resolve_credentials
+
 token = store.get_api_token(sys.argv[1])
 print("<none>" if token is None else token)
-print(store.api_token_origin(sys.argv[1]))
+credentials = resolve_credentials({}, lambda: store.get_api_token(sys.argv[1]))
+print(None if credentials is None else credentials.origin)
 """
 
 
@@ -58,7 +61,7 @@ def _read_in_another_process(profile: str) -> list[str]:
 def test_token_survives_into_a_second_process_and_is_deleted() -> None:
     from keyring.backends import SecretService
 
-    store = SecretStore(backend=SecretService.Keyring(), env={})
+    store = SecretStore(backend=SecretService.Keyring())
     assert store.store_name() == "Secret Service"
     assert store.is_available()
 
@@ -78,7 +81,7 @@ def test_token_survives_into_a_second_process_and_is_deleted() -> None:
 def test_signing_key_and_index_on_the_real_keyring() -> None:
     from keyring.backends import SecretService
 
-    store = SecretStore(backend=SecretService.Keyring(), env={})
+    store = SecretStore(backend=SecretService.Keyring())
     profile = f"real-keyring-test-{secrets.token_hex(4)}"
     key_id = secrets.token_hex(16)
     pem = "-----BEGIN PRIVATE KEY-----\nnot-a-real-key\n-----END PRIVATE KEY-----\n"

@@ -22,6 +22,7 @@ import qasync  # after PySide6
 
 from cfstream_gui.app import SANDBOX_PROFILE, sandbox_profile
 from cfstream_gui.core.cloudflare import StreamClient
+from cfstream_gui.core.credentials import Credentials
 from cfstream_gui.core.storage.form_state import FormStore
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore
@@ -72,8 +73,8 @@ async def no_sleep(_seconds: float) -> None:
     await asyncio.sleep(0)
 
 
-def client_factory(base_url: str | None) -> StreamClient:
-    return StreamClient(None, base_url=base_url, env={}, sleep=no_sleep)
+def client_factory(base_url: str | None, credentials: Credentials | None) -> StreamClient:
+    return StreamClient(credentials, base_url=base_url, env={}, sleep=no_sleep)
 
 
 def by_name(window: QWidget, cls: type[Any], name: str) -> Any:
@@ -102,7 +103,7 @@ def make_window(qtbot: Any, qloop: qasync.QEventLoop, sandbox: Sandbox) -> Itera
         env = {} if env is None else env
         window = MainWindow(
             profiles=ProfileStore(),  # the isolated config dir, via CFSTREAM_CONFIG_DIR
-            secrets=SecretStore(env=env),
+            secrets=SecretStore(),
             client_factory=client_factory,
             form_store=form_store or FormStore(),
             clock=clock,

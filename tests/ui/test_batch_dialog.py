@@ -48,7 +48,7 @@ def private_key() -> rsa.RSAPrivateKey:
 def keys(private_key: rsa.RSAPrivateKey) -> KeyService:
     """A key held in the keyring, loaded the way the app loads it (the client is never used:
     batches send nothing)."""
-    service = KeyService(StreamClient(None, env={}), SecretStore(env={}), PROFILE, "0" * 32)
+    service = KeyService(StreamClient(None, env={}), SecretStore(), PROFILE, "0" * 32)
     service.import_key(pkcs8_pem(private_key), KEY_ID)
     return service
 

@@ -16,6 +16,7 @@ from cfstream_gui import __version__
 from cfstream_gui.app import build_window
 from cfstream_gui.core.models import SigningEngine
 from cfstream_gui.core.storage.form_state import FormStore
+from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.core.tokens import decode_token
 from cfstream_gui.sandbox import Sandbox
@@ -23,7 +24,6 @@ from cfstream_gui.ui.batch.dialog import BatchDialog
 from cfstream_gui.ui.keys.import_dialog import KeyImportDialog
 from cfstream_gui.ui.keys.signing_keys_dialog import SigningKeysDialog
 from cfstream_gui.ui.main_window import MainWindow
-from tests.support.memkeyring import MemoryKeyring
 from tests.support.rsa_keys import pkcs8_pem, rsa_key
 from tests.ui.conftest import WAIT_MS, WindowFactory, by_name, close_window
 
@@ -284,7 +284,7 @@ def test_import_key_from_the_menu_puts_it_in_the_selector(
     qtbot.waitUntil(lambda: key_id in window.form.signing.key_ids(), timeout=WAIT_MS)
     choose_engine(window, SigningEngine.LOCAL)
     assert window.form.key_id() == key_id
-    assert SecretStore(env={}).get_signing_key(PROFILE, key_id) is not None
+    assert SecretStore().get_signing_key(PROFILE, key_id) is not None
 
 
 # -- --sandbox keeps its keys in memory -------------------------------------------------------

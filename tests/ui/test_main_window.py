@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from cfstream_gui.core.models import AccessRule
 from cfstream_gui.core.storage.form_state import FormStore
+from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.secrets import SERVICE
 from cfstream_gui.core.tokens import decode_token
 from cfstream_gui.core.urls import URL_KINDS, playback_urls
 from cfstream_gui.sandbox import Fault, Sandbox
 from cfstream_gui.ui.main_window import MainWindow
-from tests.support.memkeyring import MemoryKeyring
 from tests.ui.conftest import WAIT_MS, WindowFactory, by_name, close_window, saved_sandbox_profile
 
 ROOT = QModelIndex()
@@ -527,7 +527,7 @@ def test_api_token_is_read_from_the_keyring(
     window = make_window(use_sandbox_profile=False)
     assert window.account.profile_name() == "work"
     qtbot.waitUntil(lambda: window.account.api_token() == sandbox.DEMO_API_TOKEN, timeout=WAIT_MS)
-    assert label_text(window, "tokenStoreLabel") == "Kept in: MemoryKeyring"
+    assert label_text(window, "tokenStoreLabel") == "Kept in: this session only (memory)"
     fill_video(qtbot, window, sandbox.video_uids(signed=True)[0])
     create(qtbot, window)
     assert line(window, "tokenOutput").text()

@@ -28,13 +28,13 @@ from cfstream_gui.core.keys.local_signing import sign_locally
 from cfstream_gui.core.keys.service import KeyService
 from cfstream_gui.core.keys.signing_key import SigningKey, import_key
 from cfstream_gui.core.models import TokenRequest
+from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Fault, Sandbox
 from cfstream_gui.ui.common.confirm_box import confirmation_box
 from cfstream_gui.ui.keys.import_dialog import KeyImportDialog, UnsavedKeyDialog
 from cfstream_gui.ui.keys.signing_keys_dialog import OFFLINE, SigningKeysDialog
 from tests.support import rsa_keys
-from tests.support.memkeyring import MemoryKeyring
 from tests.support.rsa_keys import pkcs8_pem
 from tests.ui.conftest import WAIT_MS, no_sleep
 
@@ -63,7 +63,7 @@ def client(qtbot: Any, qloop: qasync.QEventLoop, sandbox: Sandbox) -> Iterator[S
 
 @pytest.fixture
 def secrets() -> SecretStore:
-    return SecretStore(env={})
+    return SecretStore()
 
 
 @pytest.fixture
@@ -205,7 +205,7 @@ def test_refused_token_is_explained_in_the_dialog(
     )
 
     async def factory() -> KeyService:
-        return KeyService(bad, SecretStore(env={}), PROFILE, sandbox.DEMO_ACCOUNT_ID)
+        return KeyService(bad, SecretStore(), PROFILE, sandbox.DEMO_ACCOUNT_ID)
 
     try:
         dialog = open_dialog(factory)

@@ -47,6 +47,7 @@ from cfstream_gui.core.cloudflare._retry import (
 )
 from cfstream_gui.core.cloudflare._urls import path_segment as _segment
 from cfstream_gui.core.cloudflare._urls import resolve_base_url
+from cfstream_gui.core.credentials import Credentials, Origin
 from cfstream_gui.core.models import TokenRequest
 
 logger = logging.getLogger(__name__)
@@ -55,11 +56,15 @@ MAX_LIST_LIMIT = 1000
 
 
 class StreamClient:
-    """One API token, one base URL, one pooled `httpx.AsyncClient` (made on first use)."""
+    """One API token, one base URL, one pooled `httpx.AsyncClient` (made on first use).
+
+    The token is fixed for the client's life: other credentials mean another client. A plain
+    string is taken as typed credentials (trimmed, and refused with InvalidApiToken if it could
+    not be sent); None or a blank string makes a client whose calls fail with AuthError."""
 
     def __init__(
         self,
-        api_token: str | None,
+        credentials: Credentials | str | None,
         *,
         base_url: str | None = None,
         env: Mapping[str, str] | None = None,
@@ -72,7 +77,10 @@ class StreamClient:
     ) -> None:
         if timeout <= 0 or max_retries < 0 or max_rate_limit_wait < 0:
             raise ValueError("timeout must be positive; retries and waits cannot be negative.")
-        self.api_token = api_token
+        if isinstance(credentials, str):
+            text = credentials
+            credentials = Credentials.of(text, Origin.TYPED) if text.strip() else None
+        self._credentials = credentials
         self.base_url = resolve_base_url(base_url, os.environ if env is None else env)
         self.last_rate_limit: RateLimitInfo | None = None
         self._host = urlsplit(self.base_url).hostname or self.base_url
@@ -85,16 +93,22 @@ class StreamClient:
         self._http: httpx.AsyncClient | None = None
 
     @property
+    def credentials(self) -> Credentials | None:
+        return self._credentials
+
+    @property
     def api_token(self) -> str | None:
+        """Read-only: a client is made for one token (see `core.clients.ClientPool`)."""
         return self._api_token
 
-    @api_token.setter
-    def api_token(self, value: str | None) -> None:
-        # Pasted tokens often carry a trailing newline; an empty one means "none".
-        self._api_token = value.strip() if value and value.strip() else None
+    @property
+    def _api_token(self) -> str | None:
+        return None if self._credentials is None else self._credentials.api_token
 
     def __repr__(self) -> str:
-        return f"StreamClient(base_url={self.base_url!r}, token_set={self._api_token is not None})"
+        return (
+            f"StreamClient(base_url={self.base_url!r}, token_set={self._credentials is not None})"
+        )
 
     async def __aenter__(self) -> Self:
         return self

@@ -1,7 +1,8 @@
-"""A keyring that forgets everything when the process ends: the sandbox's.
+"""A keyring that forgets everything when the process ends.
 
-`cfstream-token --sandbox` and `cfstream-gui --sandbox` hand it to their `SecretStore`, so keys
-made or imported while playing with the sandbox never reach the user's real keyring.
+The sandbox sessions of `cfstream-token --sandbox` and `cfstream-gui --sandbox` hand it to their
+`SecretStore`, so keys made or imported while playing with the sandbox never reach the user's
+real keyring; the tests use it as their keyring too.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
 
-class SessionKeyring(KeyringBackend):
-    """Entries in a dict. Priority -1 keeps it out of keyring's own backend choice (importing it
-    must never make it the default); it is only ever passed to a `SecretStore` explicitly."""
+class MemoryKeyring(KeyringBackend):
+    """Entries in a dict, `store[(service, username)]`. Priority -1 keeps it out of keyring's own
+    backend choice (importing it must never make it, or a chainer including it, the default); it
+    is only ever used when passed in or set explicitly."""
 
     priority = -1
     # What SecretStore.store_name() tells the user (the About box, the token store line).
@@ -20,14 +22,14 @@ class SessionKeyring(KeyringBackend):
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
-        self._entries: dict[tuple[str, str], str] = {}
+        self.store: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
-        return self._entries.get((service, username))
+        return self.store.get((service, username))
 
     def set_password(self, service: str, username: str, password: str) -> None:
-        self._entries[(service, username)] = password
+        self.store[(service, username)] = password
 
     def delete_password(self, service: str, username: str) -> None:
-        if self._entries.pop((service, username), None) is None:
+        if self.store.pop((service, username), None) is None:
             raise PasswordDeleteError("not found")

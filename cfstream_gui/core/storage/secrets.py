@@ -7,17 +7,17 @@ GUI arranges to be off the UI thread.
 
 Every keyring failure becomes a `SecretStoreError` whose message a user can act on. There is
 deliberately no plaintext fallback: without a keyring, the token comes from
-`CLOUDFLARE_API_TOKEN` or is typed in each time.
+`CLOUDFLARE_API_TOKEN` or is typed in each time. Which of those wins is `core.credentials`'
+decision; this module only ever talks to the keyring.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 import keyring
 from keyring.backend import KeyringBackend
@@ -30,10 +30,9 @@ from keyring.errors import (
     PasswordSetError,
 )
 
-SERVICE = "cfstream-gui"
-API_TOKEN_ENV = "CLOUDFLARE_API_TOKEN"
+from cfstream_gui.core.credentials import clean_api_token
 
-TokenOrigin = Literal["environment", "keyring"]
+SERVICE = "cfstream-gui"
 _T = TypeVar("_T")
 
 # (module, class name) of known backends -> what a user calls that store. Matched along the
@@ -64,36 +63,21 @@ class SecretStoreError(Exception):
 
 
 class SecretStore:
-    def __init__(
-        self,
-        backend: KeyringBackend | None = None,
-        env: Mapping[str, str] | None = None,
-    ) -> None:
+    def __init__(self, backend: KeyringBackend | None = None) -> None:
         self._backend = backend
-        self._env: Mapping[str, str] = os.environ if env is None else env
         self._lock = threading.Lock()
 
     # -- API token ---------------------------------------------------------------------------
 
     def get_api_token(self, profile: str) -> str | None:
-        """The token to use for `profile`: the environment variable wins for this run."""
-        from_env = self._env_token()
-        if from_env is not None:
-            return from_env
+        """The token saved for `profile`, or None. (For the token to *use*, which the
+        environment may override, see `core.credentials.resolve_credentials`.)"""
         what = f"the API token for profile “{profile}”"
         return self._call("read", what, lambda b: b.get_password(SERVICE, _api_user(profile)))
 
-    def api_token_origin(self, profile: str) -> TokenOrigin | None:
-        if self._env_token() is not None:
-            return "environment"
-        what = f"the API token for profile “{profile}”"
-        stored = self._call("read", what, lambda b: b.get_password(SERVICE, _api_user(profile)))
-        return "keyring" if stored else None
-
     def set_api_token(self, profile: str, token: str) -> None:
-        token = token.strip()
-        if not token:
-            raise ValueError("The API token is empty; paste the token Cloudflare showed you.")
+        """Save `token` (trimmed; InvalidApiToken, a ValueError, for one that cannot be sent)."""
+        token = clean_api_token(token)
         self._set(_api_user(profile), token, f"the API token for profile “{profile}”")
 
     def delete_api_token(self, profile: str) -> None:
@@ -171,10 +155,6 @@ class SecretStore:
         return _describe(backend) not in _UNAVAILABLE
 
     # -- internals ---------------------------------------------------------------------------
-
-    def _env_token(self) -> str | None:
-        value = self._env.get(API_TOKEN_ENV, "").strip()
-        return value or None
 
     def _resolve(self) -> KeyringBackend:
         with self._lock:
