@@ -10,7 +10,7 @@ PIP    := $(VENV)/bin/pip
 SUITE_TIMEOUT ?= 900
 PYTEST := $(PY) -m pytest -q --timeout=120 --timeout-method=thread
 
-.PHONY: help run sandbox test check lint format typecheck pytest screenshots bench clean
+.PHONY: help run sandbox test check lint format typecheck pytest screenshots bench bench-quick clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -41,12 +41,12 @@ test: $(VENV)/.test-installed ## set up .venv with test extras, lint, type-check
 check: lint typecheck ## ruff and mypy
 
 lint: $(VENV)/.test-installed
-	$(VENV)/bin/ruff check cfstream_gui tests scripts
-	$(VENV)/bin/ruff format --check cfstream_gui tests scripts
+	$(VENV)/bin/ruff check cfstream_gui tests scripts bench
+	$(VENV)/bin/ruff format --check cfstream_gui tests scripts bench
 
 format: $(VENV)/.test-installed ## reformat the code
-	$(VENV)/bin/ruff format cfstream_gui tests scripts
-	$(VENV)/bin/ruff check --fix cfstream_gui tests scripts
+	$(VENV)/bin/ruff format cfstream_gui tests scripts bench
+	$(VENV)/bin/ruff check --fix cfstream_gui tests scripts bench
 
 typecheck: $(VENV)/.test-installed
 	$(VENV)/bin/mypy
@@ -69,8 +69,15 @@ screenshots: $(VENV)/.test-installed ## render every window offscreen to docs/sc
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots_keys.py
 
-bench: $(VENV)/.test-installed ## benchmarks, as ratios against a baseline in the same run
-	$(PY) scripts/bench.py
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.test-installed
+	$(PIP) install -q -e '.[test,dev,bench]'
+	@touch $@
+
+bench: $(VENV)/.bench-installed ## benchmarks as ratios against a same-run baseline; records bench/RESULTS.md
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py --write
+
+bench-quick: $(VENV)/.bench-installed ## every benchmark once, small (CI: they must run, not meet numbers)
+	QT_QPA_PLATFORM=offscreen timeout -k 10 600 $(PY) bench/run.py --quick
 
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
