@@ -158,36 +158,46 @@ def _list(ctx: Context) -> int:
 
 
 def _add(args: argparse.Namespace, ctx: Context) -> int:
-    check_profile_name(args.name)
-    existing = saved_profile(ctx, args.name)
+    name = args.name
+    check_profile_name(name)
     # Stripped like everywhere else the account ID is read: a stray space would be sent along.
     account = args.account.strip() if args.account is not None else None
-    if existing is None and account is None:
-        raise UsageError(
-            f"A new profile needs an account ID: `cfstream-token profiles add {args.name} "
-            "--account ID`."
-        )
+    if account is None and not ctx.profiles.exists(name):
+        raise _needs_account(name)  # early, before any warning about the rest
     if account is not None:
         _check_account(account, ctx)
-    profile = existing or Profile(name=args.name)
     if args.base_url is not None:
         # Refuses plain http to anything but loopback before it is saved, not at first use.
-        base_url_for(replace(profile, api_base_url=args.base_url), {})
-    changes = {
+        base_url_for(Profile(name=name, api_base_url=args.base_url), {})
+    given = {
         "account_id": account,
         "customer_code": _customer_code(args.customer_code),
         "api_base_url": args.base_url,
     }
-    profile = replace(profile, **{k: v for k, v in changes.items() if v is not None})
+    changes = {k: v for k, v in given.items() if v is not None}
     if args.default_key is not None:
-        profile = replace(profile, default_key_id=_default_key(args.default_key, args.name, ctx))
-    ctx.profiles.save(profile)
+        changes["default_key_id"] = _default_key(args.default_key, name, ctx)  # "" clears it
+
+    def change(stored: Profile | None) -> Profile:
+        # Applied to the profile as stored under the lock, so what another process changed
+        # meanwhile (a customer code the window learnt) survives; only the options given change.
+        if stored is None and account is None:
+            raise _needs_account(name)  # removed since the check above
+        return replace(stored or Profile(name=name), **changes)
+
+    existing = ctx.profiles.update(name, change)
     if args.use:
-        ctx.profiles.use(args.name)
+        ctx.profiles.use(name)
     verb = "Updated" if existing else "Added"
     suffix = " and made it current" if args.use else ""
-    print(f"{verb} profile {args.name}{suffix}.", file=ctx.out)
+    print(f"{verb} profile {name}{suffix}.", file=ctx.out)
     return EXIT_OK
+
+
+def _needs_account(name: str) -> UsageError:
+    return UsageError(
+        f"A new profile needs an account ID: `cfstream-token profiles add {name} --account ID`."
+    )
 
 
 def _check_account(account: str, ctx: Context) -> None:
