@@ -22,6 +22,7 @@ from cfstream_gui.core.storage.profiles import (
     Profile,
     check_profile_name,
 )
+from cfstream_gui.core.storage.removal import Removal, remove_profile
 from cfstream_gui.core.urls import parse_customer_code
 from cfstream_gui.core.validation import Severity, check_account_id
 
@@ -111,16 +112,31 @@ def run_profiles(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _remove(name: str, ctx: Context) -> int:
-    ctx.profiles.remove(name)
-    # Its secrets too: a profile re-created under this name must not find the old ones.
-    ctx.secrets.delete_api_token(name)
-    keys = ctx.secrets.delete_signing_keys(name)
-    if keys:
-        what = f", its API token and {keys} signing {'key' if keys == 1 else 'keys'}"
-    else:
-        what = " and its API token"
-    print(f"Removed profile {name}{what} from the keyring.", file=ctx.out)
+    # Secrets first, so a keyring failure (exit 5) leaves the profile for a retry to finish.
+    removal = remove_profile(ctx.profiles, ctx.secrets, name)
+    print(_removed(removal), file=ctx.out)
     return EXIT_OK
+
+
+def _removed(removal: Removal) -> str:
+    """What was removed, and nothing that was not: no token is claimed that was never stored."""
+    name, keys = removal.name, removal.signing_keys
+    counted = f"{keys} signing {'key' if keys == 1 else 'keys'}"
+    if removal.api_token and keys:
+        secrets = f"its API token and {counted}"
+    elif removal.api_token:
+        secrets = "its API token"
+    else:
+        secrets = "its signing key" if keys == 1 else f"its {counted}"
+    if not removal.profile:
+        one = removal.api_token + keys == 1
+        were, them = ("was", "it") if one else ("were", "them")
+        left = f"{secrets} {were} still in the keyring"
+        return f"There was no profile {name}, but {left}: removed {them}."
+    if not removal.secrets:
+        return f"Removed profile {name}; it had no API token or signing key in the keyring."
+    joiner = ", " if removal.api_token and keys else " and "
+    return f"Removed profile {name}{joiner}{secrets} from the keyring."
 
 
 # What `profiles list` says of each profile's API token.

@@ -129,6 +129,10 @@ class ProfileStore:
     def exists(self, name: str) -> bool:
         return name in self._read()["profiles"]
 
+    def no_such_profile(self, name: str) -> ProfileError:
+        """The error for a profile `name` that is not saved, naming the ones that are."""
+        return ProfileError(_missing_message(name, sorted(self._read()["profiles"])))
+
     def current_name(self) -> str | None:
         current = self._read().get("current")
         return current if isinstance(current, str) and current else None
