@@ -22,6 +22,7 @@ from cfstream_gui.core.storage.profiles import (
     Profile,
     check_profile_name,
 )
+from cfstream_gui.core.storage.removal import Removal, remove_profile
 from cfstream_gui.core.urls import parse_customer_code
 from cfstream_gui.core.validation import Severity, check_account_id
 
@@ -111,16 +112,31 @@ def run_profiles(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _remove(name: str, ctx: Context) -> int:
-    ctx.profiles.remove(name)
-    # Its secrets too: a profile re-created under this name must not find the old ones.
-    ctx.secrets.delete_api_token(name)
-    keys = ctx.secrets.delete_signing_keys(name)
-    if keys:
-        what = f", its API token and {keys} signing {'key' if keys == 1 else 'keys'}"
-    else:
-        what = " and its API token"
-    print(f"Removed profile {name}{what} from the keyring.", file=ctx.out)
+    # Secrets first, so a keyring failure (exit 5) leaves the profile for a retry to finish.
+    removal = remove_profile(ctx.profiles, ctx.secrets, name)
+    print(_removed(removal), file=ctx.out)
     return EXIT_OK
+
+
+def _removed(removal: Removal) -> str:
+    """What was removed, and nothing that was not: no token is claimed that was never stored."""
+    name, keys = removal.name, removal.signing_keys
+    counted = f"{keys} signing {'key' if keys == 1 else 'keys'}"
+    if removal.api_token and keys:
+        secrets = f"its API token and {counted}"
+    elif removal.api_token:
+        secrets = "its API token"
+    else:
+        secrets = "its signing key" if keys == 1 else f"its {counted}"
+    if not removal.profile:
+        one = removal.api_token + keys == 1
+        were, them = ("was", "it") if one else ("were", "them")
+        left = f"{secrets} {were} still in the keyring"
+        return f"There was no profile {name}, but {left}: removed {them}."
+    if not removal.secrets:
+        return f"Removed profile {name}; it had no API token or signing key in the keyring."
+    joiner = ", " if removal.api_token and keys else " and "
+    return f"Removed profile {name}{joiner}{secrets} from the keyring."
 
 
 # What `profiles list` says of each profile's API token.
@@ -158,36 +174,46 @@ def _list(ctx: Context) -> int:
 
 
 def _add(args: argparse.Namespace, ctx: Context) -> int:
-    check_profile_name(args.name)
-    existing = saved_profile(ctx, args.name)
+    name = args.name
+    check_profile_name(name)
     # Stripped like everywhere else the account ID is read: a stray space would be sent along.
     account = args.account.strip() if args.account is not None else None
-    if existing is None and account is None:
-        raise UsageError(
-            f"A new profile needs an account ID: `cfstream-token profiles add {args.name} "
-            "--account ID`."
-        )
+    if account is None and not ctx.profiles.exists(name):
+        raise _needs_account(name)  # early, before any warning about the rest
     if account is not None:
         _check_account(account, ctx)
-    profile = existing or Profile(name=args.name)
     if args.base_url is not None:
         # Refuses plain http to anything but loopback before it is saved, not at first use.
-        base_url_for(replace(profile, api_base_url=args.base_url), {})
-    changes = {
+        base_url_for(Profile(name=name, api_base_url=args.base_url), {})
+    given = {
         "account_id": account,
         "customer_code": _customer_code(args.customer_code),
         "api_base_url": args.base_url,
     }
-    profile = replace(profile, **{k: v for k, v in changes.items() if v is not None})
+    changes = {k: v for k, v in given.items() if v is not None}
     if args.default_key is not None:
-        profile = replace(profile, default_key_id=_default_key(args.default_key, args.name, ctx))
-    ctx.profiles.save(profile)
+        changes["default_key_id"] = _default_key(args.default_key, name, ctx)  # "" clears it
+
+    def change(stored: Profile | None) -> Profile:
+        # Applied to the profile as stored under the lock, so what another process changed
+        # meanwhile (a customer code the window learnt) survives; only the options given change.
+        if stored is None and account is None:
+            raise _needs_account(name)  # removed since the check above
+        return replace(stored or Profile(name=name), **changes)
+
+    existing = ctx.profiles.update(name, change)
     if args.use:
-        ctx.profiles.use(args.name)
+        ctx.profiles.use(name)
     verb = "Updated" if existing else "Added"
     suffix = " and made it current" if args.use else ""
-    print(f"{verb} profile {args.name}{suffix}.", file=ctx.out)
+    print(f"{verb} profile {name}{suffix}.", file=ctx.out)
     return EXIT_OK
+
+
+def _needs_account(name: str) -> UsageError:
+    return UsageError(
+        f"A new profile needs an account ID: `cfstream-token profiles add {name} --account ID`."
+    )
 
 
 def _check_account(account: str, ctx: Context) -> None:

@@ -234,6 +234,7 @@ def test_removing_a_profile_removes_its_signing_keys(
 
 def test_removing_a_profile_without_keys_says_so(cli: Run) -> None:
     assert cli("profiles", "add", "spare", "--account", OTHER_ACCOUNT).code == 0
+    SecretStore().set_api_token("spare", "test-only-token-0000000000000000")
     removed = cli("profiles", "remove", "spare")
     assert removed.code == 0, removed.err
     assert removed.out.strip() == "Removed profile spare and its API token from the keyring."

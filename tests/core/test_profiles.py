@@ -13,11 +13,11 @@ from pathlib import Path
 import platformdirs
 import pytest
 
+from cfstream_gui.core.storage.locked_file import atomic_write_json
 from cfstream_gui.core.storage.profiles import (
     Profile,
     ProfileError,
     ProfileStore,
-    atomic_write_json,
     config_dir,
 )
 
@@ -201,7 +201,9 @@ def test_atomic_write_creates_private_dir_and_file(tmp_path: Path) -> None:
     assert json.loads(target.read_text(encoding="utf-8")) == {"a": [1, "é"]}
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
-    assert os.listdir(target.parent) == ["form.json"]  # no temp file left behind
+    # No temp file left behind; the lock file stays, private like the rest.
+    assert sorted(os.listdir(target.parent)) == [".form.json.lock", "form.json"]
+    assert stat.S_IMODE((target.parent / ".form.json.lock").stat().st_mode) == 0o600
 
 
 def test_atomic_write_replaces_and_leaves_no_temp_on_failure(tmp_path: Path) -> None:
@@ -213,14 +215,14 @@ def test_atomic_write_replaces_and_leaves_no_temp_on_failure(tmp_path: Path) -> 
     with pytest.raises(TypeError):
         atomic_write_json(target, {"v": object()})
     assert json.loads(target.read_text()) == {"v": 2}
-    assert os.listdir(tmp_path) == ["form.json"]
+    assert sorted(os.listdir(tmp_path)) == [".form.json.lock", "form.json"]
 
 
 def test_unreadable_config_dir_is_a_profile_error(tmp_path: Path) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where the config dir should be")
     store = ProfileStore(blocker / "cfstream-gui", env={})
-    with pytest.raises(ProfileError, match=r"profiles file .*blocker.* cannot be read"):
+    with pytest.raises(ProfileError, match=r"profiles file .*blocker.* cannot be changed: "):
         store.save(Profile("work", ACCOUNT))
 
 
@@ -240,7 +242,7 @@ def test_failed_write_is_a_profile_error_and_keeps_the_old_file(
         f"The profiles could not be saved to {store.path}: No space left on device."
     )
     assert [p.name for p in store.list()] == ["work"]
-    assert os.listdir(tmp_path) == ["profiles.json"]
+    assert sorted(os.listdir(tmp_path)) == [".profiles.json.lock", "profiles.json"]
 
 
 # -- names ------------------------------------------------------------------------------------
@@ -293,6 +295,60 @@ def test_use_switches_current_and_remove_clears_it(tmp_path: Path) -> None:
     assert store.current_name() is None
     assert store.list() == []
     assert _file(store)["current"] is None
+
+
+def test_remove_of_a_missing_profile_can_be_allowed(tmp_path: Path) -> None:
+    store = ProfileStore(tmp_path, env={})
+    store.save(Profile("work", ACCOUNT))
+    assert store.remove("work", missing_ok=True) is True
+    assert store.remove("work", missing_ok=True) is False
+    with pytest.raises(ProfileError, match="no profile named “work”"):
+        store.remove("work")
+
+
+def test_update_applies_a_change_to_the_profile_as_stored(tmp_path: Path) -> None:
+    store = ProfileStore(tmp_path, env={})
+    assert store.update("work", lambda p: p or Profile("work", ACCOUNT)) is None
+    store.remember_customer_code("work", "abc123")
+
+    before = store.update(
+        "work", lambda p: dataclasses.replace(p or Profile("work"), default_key_id="k1")
+    )
+
+    assert before == Profile("work", ACCOUNT, customer_code="abc123")
+    assert store.get("work") == Profile(
+        "work", ACCOUNT, customer_code="abc123", default_key_id="k1"
+    )
+
+
+def test_an_update_that_fails_changes_nothing(tmp_path: Path) -> None:
+    store = ProfileStore(tmp_path, env={})
+    store.save(Profile("work", ACCOUNT))
+    before = store.path.read_bytes()
+
+    def refuse(profile: Profile | None) -> Profile:
+        raise ProfileError("no, thank you")
+
+    with pytest.raises(ProfileError, match="no, thank you"):
+        store.update("work", refuse)
+    with pytest.raises(ValueError, match="rename"):
+        store.update("work", lambda p: Profile("elsewhere", ACCOUNT))
+    with pytest.raises(ProfileError, match="profile name"):
+        store.update("bad name", lambda p: Profile("bad name"))
+    assert store.path.read_bytes() == before
+
+
+def test_a_change_that_changes_nothing_does_not_rewrite_the_file(tmp_path: Path) -> None:
+    store = ProfileStore(tmp_path, env={})
+    store.save(Profile("work", ACCOUNT, customer_code="abc123"))
+    store.path.write_text(store.path.read_text() + "\n\n")  # a mark a rewrite would lose
+    marked = store.path.read_bytes()
+
+    store.remember_customer_code("work", "abc123")
+    store.save(Profile("work", ACCOUNT, customer_code="abc123"))
+    store.use("work")
+
+    assert store.path.read_bytes() == marked
 
 
 def test_saving_another_profile_does_not_steal_current(tmp_path: Path) -> None:

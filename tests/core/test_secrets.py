@@ -110,9 +110,9 @@ def test_empty_token_is_refused_before_touching_the_keyring(
 def test_delete_api_token_and_deleting_again_is_fine(memory_keyring: MemoryKeyring) -> None:
     store = SecretStore()
     store.set_api_token("work", TOKEN)
-    store.delete_api_token("work")
+    assert store.delete_api_token("work") is True
     assert store.get_api_token("work") is None
-    store.delete_api_token("work")  # absent: no error
+    assert store.delete_api_token("work") is False  # absent: no error, and says so
     assert memory_keyring.store == {}
 
 
@@ -121,8 +121,8 @@ def test_deleting_an_absent_token_is_fine_whatever_the_backend_says(
     backend_class: type[MemoryKeyring],
 ) -> None:
     store = SecretStore(backend=backend_class())
-    store.delete_api_token("never-saved")
-    store.delete_signing_key("never-saved", KEY_A)
+    assert store.delete_api_token("never-saved") is False
+    assert store.delete_signing_key("never-saved", KEY_A) is False
     assert store.list_signing_key_ids("never-saved") == []
 
 
@@ -192,6 +192,20 @@ def test_deleting_all_of_a_profiles_signing_keys(memory_keyring: MemoryKeyring) 
     assert store.get_signing_key("work", KEY_B) is None
     assert store.list_signing_key_ids("home") == [KEY_A]  # other profiles keep theirs
     assert store.delete_signing_keys("work") == 0  # nothing left: no error
+
+
+def test_deleting_all_signing_keys_again_counts_only_what_is_left(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    """After a failure part-way the index still lists every key; a second call finishes the job
+    and counts only the keys it deleted itself."""
+    store = SecretStore()
+    store.set_signing_key("work", KEY_A, PEM)
+    store.set_signing_key("work", KEY_B, PEM)
+    del memory_keyring.store[(SERVICE, f"signing-key:work:{KEY_A}")]  # gone in the first try
+
+    assert store.delete_signing_keys("work") == 1
+    assert memory_keyring.store == {}
 
 
 def test_deleting_all_signing_keys_removes_a_damaged_index(memory_keyring: MemoryKeyring) -> None:

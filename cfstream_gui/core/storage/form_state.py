@@ -27,7 +27,8 @@ from typing import Any
 
 from cfstream_gui.core.ids import is_hex_id
 from cfstream_gui.core.models import MAX_RULES, AccessRule, SigningEngine
-from cfstream_gui.core.storage.profiles import atomic_write_json, config_dir
+from cfstream_gui.core.storage.locked_file import atomic_write_json
+from cfstream_gui.core.storage.profiles import config_dir
 
 logger = logging.getLogger(__name__)
 
@@ -150,8 +151,9 @@ class FormStore:
             return None
 
     def save(self, state: FormState, *, secrets: Sequence[str] = ()) -> None:
-        """Write `state` atomically. `secrets` are values that must never reach the file (the
-        API token in use); a state containing one is refused with ValueError."""
+        """Write `state` atomically, under the file's lock. `secrets` are values that must never
+        reach the file (the API token in use); a state containing one is refused with
+        ValueError. OSError (FileBusy among them) when it cannot be written."""
         data = state.to_dict()
         text = json.dumps(data, ensure_ascii=False)
         for secret in secrets:

@@ -1,4 +1,4 @@
-"""Named Cloudflare set-ups ("profiles") in `profiles.json`, and the atomic JSON writer.
+"""Named Cloudflare set-ups ("profiles") in `profiles.json`.
 
 A profile holds only what is safe to keep in a file: account ID, customer code, base URLs and
 the default signing key ID. API tokens and private keys live in the keyring (`core.secrets`);
@@ -11,17 +11,18 @@ version does not know are kept on rewrite, so an older build does not erase a ne
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import re
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import platformdirs
 
+from cfstream_gui.core.storage.locked_file import LOCK_WAIT, FileBusy, atomic_write_json, locked
 from cfstream_gui.core.urls import customer_code_message, is_customer_code
 
 APP_NAME = "cfstream-gui"
@@ -32,6 +33,7 @@ FILE_VERSION = 1
 DEFAULT_PROFILE_NAME = "default"
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9._-]+$")
+_T = TypeVar("_T")
 
 
 class ProfileError(Exception):
@@ -94,44 +96,23 @@ def config_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME))
 
 
-def atomic_write_json(path: Path, data: Any) -> None:
-    """Replace `path` with `data` as JSON so that readers see the old or the new file, never
-    half of one. The directory is created private (0700) and the file is 0600."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o600)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    # Makes the rename itself durable on POSIX; Windows cannot open directories, and a failure
-    # here only weakens durability, so it is not worth failing the save over.
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 class ProfileStore:
+    """Reads and changes `profiles.json`. Every change reads the file afresh under the file's
+    inter-process lock and writes it back before letting go, so changes made at the same time by
+    other processes (the window beside the command line) or threads are never lost. Waiting more
+    than `lock_wait` seconds for the lock is a ProfileError, not a hang."""
+
     def __init__(
-        self, config_dir: Path | None = None, env: Mapping[str, str] | None = None
+        self,
+        config_dir: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        *,
+        lock_wait: float = LOCK_WAIT,
     ) -> None:
         self._env: Mapping[str, str] = os.environ if env is None else env
         self.config_dir = config_dir if config_dir is not None else _default_dir(self._env)
         self.path = self.config_dir / PROFILES_FILE
+        self._lock_wait = lock_wait
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -144,6 +125,13 @@ class ProfileStore:
         if name not in raw["profiles"]:
             raise ProfileError(_missing_message(name, sorted(raw["profiles"])))
         return Profile.from_dict(raw["profiles"][name], name=name)
+
+    def exists(self, name: str) -> bool:
+        return name in self._read()["profiles"]
+
+    def no_such_profile(self, name: str) -> ProfileError:
+        """The error for a profile `name` that is not saved, naming the ones that are."""
+        return ProfileError(_missing_message(name, sorted(self._read()["profiles"])))
 
     def current_name(self) -> str | None:
         current = self._read().get("current")
@@ -171,44 +159,60 @@ class ProfileStore:
     # -- writing -----------------------------------------------------------------------------
 
     def save(self, profile: Profile) -> None:
-        """Add or replace `profile`. The first profile saved becomes the current one."""
-        check_profile_name(profile.name)
-        raw = self._read()
-        previous = raw["profiles"].get(profile.name, {})
-        # Unknown keys from a newer version survive; known ones take the new values.
-        raw["profiles"][profile.name] = {**previous, **profile.to_dict()}
-        if not raw.get("current") and len(raw["profiles"]) == 1:
-            raw["current"] = profile.name
-        self._write(raw)
+        """Add or replace `profile`. The first profile saved becomes the current one.
 
-    def remove(self, name: str) -> None:
-        raw = self._read()
-        if name not in raw["profiles"]:
-            raise ProfileError(_missing_message(name, sorted(raw["profiles"])))
-        del raw["profiles"][name]
-        if raw.get("current") == name:
-            raw["current"] = None
-        self._write(raw)
+        Every field is set to `profile`'s value, so build it from a profile read just now, or
+        use `update`, which hands over the stored profile under the lock."""
+        check_profile_name(profile.name)
+        self._change(lambda raw: _put(raw, profile))
+
+    def update(self, name: str, change: Callable[[Profile | None], Profile]) -> Profile | None:
+        """Store `change(current)`, where current is profile `name` as stored at this moment
+        (None if there is none), all under the lock; returns that current profile. Whatever
+        `change` raises leaves the file as it was."""
+        check_profile_name(name)
+
+        def edit(raw: dict[str, Any]) -> Profile | None:
+            before = _stored(raw, name)
+            after = change(before)
+            if after.name != name:
+                raise ValueError(f"update({name!r}) may not rename the profile to {after.name!r}")
+            _put(raw, after)
+            return before
+
+        return self._change(edit)
+
+    def remove(self, name: str, *, missing_ok: bool = False) -> bool:
+        """Remove profile `name` from the file; whether it was there. A missing profile is a
+        ProfileError unless `missing_ok`. Its secrets are not touched here: for a complete
+        removal use `core.storage.removal.remove_profile`."""
+
+        def edit(raw: dict[str, Any]) -> bool:
+            if name not in raw["profiles"]:
+                if missing_ok:
+                    return False
+                raise ProfileError(_missing_message(name, sorted(raw["profiles"])))
+            del raw["profiles"][name]
+            if raw.get("current") == name:
+                raw["current"] = None
+            return True
+
+        return self._change(edit)
 
     def use(self, name: str) -> None:
-        raw = self._read()
-        if name not in raw["profiles"]:
-            raise ProfileError(_missing_message(name, sorted(raw["profiles"])))
-        raw["current"] = name
-        self._write(raw)
+        def edit(raw: dict[str, Any]) -> None:
+            if name not in raw["profiles"]:
+                raise ProfileError(_missing_message(name, sorted(raw["profiles"])))
+            raw["current"] = name
+
+        self._change(edit)
 
     def remember_customer_code(self, name: str, code: str) -> None:
         """Keep the customer code learnt from a video, creating the profile if needed (the
         implicit "default" profile becomes a saved one this way)."""
         if not is_customer_code(code):
             raise ProfileError(customer_code_message(code))
-        raw = self._read()
-        if name in raw["profiles"]:
-            profile = Profile.from_dict(raw["profiles"][name], name=name)
-        else:
-            profile = Profile(name=name)
-        if profile.customer_code != code:
-            self.save(replace(profile, customer_code=code))
+        self.update(name, lambda stored: replace(stored or Profile(name=name), customer_code=code))
 
     # -- the file ----------------------------------------------------------------------------
 
@@ -251,13 +255,54 @@ class ProfileStore:
         data.setdefault("profiles", {})
         return data
 
+    def _change(self, edit: Callable[[dict[str, Any]], _T]) -> _T:
+        """Run `edit` on the file as it is now and write the result, all under the lock; an
+        edit that changes nothing writes nothing."""
+        with self._locked():
+            raw = self._read()
+            before = copy.deepcopy(raw)
+            result = edit(raw)
+            if raw != before:
+                self._write(raw)
+            return result
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        with contextlib.ExitStack() as held:
+            try:
+                held.enter_context(locked(self.path, wait=self._lock_wait))
+            except FileBusy:
+                raise ProfileError(
+                    f"The profiles file {self.path} was kept locked by another cfstream-gui or "
+                    f"cfstream-token for more than {self._lock_wait:g} seconds, so nothing was "
+                    "changed. Try again in a moment."
+                ) from None
+            except OSError as exc:
+                raise ProfileError(
+                    f"The profiles file {self.path} cannot be changed: {exc.strerror or exc}."
+                ) from None
+            yield
+
     def _write(self, raw: dict[str, Any]) -> None:
         try:
-            atomic_write_json(self.path, raw)
+            atomic_write_json(self.path, raw, wait=self._lock_wait)
         except OSError as exc:
             raise ProfileError(
                 f"The profiles could not be saved to {self.path}: {exc.strerror or exc}."
             ) from None
+
+
+def _stored(raw: Mapping[str, Any], name: str) -> Profile | None:
+    data = raw["profiles"].get(name)
+    return None if data is None else Profile.from_dict(data, name=name)
+
+
+def _put(raw: dict[str, Any], profile: Profile) -> None:
+    previous = raw["profiles"].get(profile.name, {})
+    # Unknown keys from a newer version survive; known ones take the new values.
+    raw["profiles"][profile.name] = {**previous, **profile.to_dict()}
+    if not raw.get("current") and len(raw["profiles"]) == 1:
+        raw["current"] = profile.name
 
 
 def _default_dir(env: Mapping[str, str]) -> Path:

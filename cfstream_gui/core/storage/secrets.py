@@ -80,8 +80,9 @@ class SecretStore:
         token = clean_api_token(token)
         self._set(_api_user(profile), token, f"the API token for profile “{profile}”")
 
-    def delete_api_token(self, profile: str) -> None:
-        self._delete(_api_user(profile), f"the API token for profile “{profile}”")
+    def delete_api_token(self, profile: str) -> bool:
+        """Delete the token saved for `profile`; whether there was one."""
+        return self._delete(_api_user(profile), f"the API token for profile “{profile}”")
 
     # -- signing keys ------------------------------------------------------------------------
 
@@ -100,23 +101,26 @@ class SecretStore:
         if key_id not in ids:
             self._write_index(profile, [*ids, key_id])
 
-    def delete_signing_key(self, profile: str, key_id: str) -> None:
-        self._delete(_key_user(profile, key_id), f"signing key {key_id}")
+    def delete_signing_key(self, profile: str, key_id: str) -> bool:
+        """Delete one private key and its place in the index; whether the key was there."""
+        existed = self._delete(_key_user(profile, key_id), f"signing key {key_id}")
         ids = self.list_signing_key_ids(profile)
         if key_id in ids:
             self._write_index(profile, [i for i in ids if i != key_id])
+        return existed
 
     def delete_signing_keys(self, profile: str) -> int:
-        """Delete every private key held for `profile`, and its index; how many keys went.
+        """Delete every private key held for `profile`, and its index; how many keys this call
+        deleted (keys an interrupted earlier call already took are not counted again).
 
         Without this a profile removed and later re-created under the same name would find
-        its old keys again."""
+        its old keys again. The index goes last, so a failure part-way leaves it naming the
+        keys still to delete, and calling again finishes the job."""
         ids = self.list_signing_key_ids(profile)
-        for key_id in ids:
-            self._delete(_key_user(profile, key_id), f"signing key {key_id}")
+        deleted = sum(self._delete(_key_user(profile, k), f"signing key {k}") for k in ids)
         # Also when the index was empty or damaged: nothing of the profile is left behind.
         self._delete(_index_user(profile), "the list of saved signing keys")
-        return len(ids)
+        return deleted
 
     def list_signing_key_ids(self, profile: str) -> list[str]:
         """Key ids whose private keys are held for `profile`, oldest first.
@@ -190,9 +194,14 @@ class SecretStore:
         with _translated("save", what, secret):
             backend.set_password(SERVICE, user, secret)
 
-    def _delete(self, user: str, what: str) -> None:
+    def _delete(self, user: str, what: str) -> bool:
+        """Delete one entry; whether there was one. Asked first rather than read from the
+        delete, because some backends (the null one) "delete" what never was without a word,
+        and callers tell the user what was removed."""
         backend = self._resolve()
         with _translated("delete", what, None):
+            if backend.get_password(SERVICE, user) is None:
+                return False
             try:
                 backend.delete_password(SERVICE, user)
             except PasswordDeleteError:
@@ -200,6 +209,7 @@ class SecretStore:
                 # name), so ask: if nothing is stored now, the delete achieved its aim.
                 if backend.get_password(SERVICE, user) is not None:
                     raise
+            return True
 
     def _write_index(self, profile: str, ids: list[str]) -> None:
         user = _index_user(profile)
