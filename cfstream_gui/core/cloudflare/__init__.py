@@ -8,7 +8,9 @@ Every failure is one of these exceptions::
     ├── RateLimited     HTTP 429; .retry_after: float | None seconds Cloudflare asked us to wait
     ├── ServerError     HTTP 5xx
     ├── NetworkError    no HTTP answer: DNS, refused connection, TLS, timeout
-    └── BadResponse     not JSON, 2xx with success:false, no result / no result.token, redirect
+    └── BadResponse     not JSON, 2xx with success:false, no result / no result.token, redirect,
+                        over 4 MiB, compression that does not decode, JSON nested too deep,
+                        a token that is not a signed token
 
 Each carries `.status` (HTTP status or None), `.code` and `.cf_message` (the first of
 Cloudflare's `errors[]`), `.errors` (all of them) and `.hint` (what to do); `str()` is one or two
@@ -19,7 +21,7 @@ the API token, and nothing here logs it.
 The modules are private; import from here. `_client.py` is the client and its retry loop,
 `_errors.py` the exceptions, `_envelope.py` reading Cloudflare's envelope and rate-limit headers,
 `_models.py` the answers, `_retry.py` the retry policy, `_urls.py` the base URL and path
-segments, `_http.py` the connection.
+segments, `_http.py` the connection, `_body.py` reading a body within its bound.
 """
 
 from cfstream_gui.core.cloudflare._client import StreamClient

@@ -5,6 +5,14 @@ Retries: network errors and 5xx are retried up to `max_retries` times with jitte
 backoff (the SDK's min(0.5 * 2^n, 8) * uniform(0.75, 1)). A 429 is retried only when Cloudflare
 asks for a short wait (<= `max_rate_limit_wait`); its five-minute penalty is raised at once as
 `RateLimited`, because quick retries would only prolong the block. Other 4xx are never retried.
+
+Requests that change the account (creating or revoking a signing key) are retried only when they
+certainly never left (no connection, or a 429). When their answer is lost or unreadable after
+they were sent, the error says the change may have happened and how to check. `POST .../token`
+is retried like a read: Cloudflare signs and returns a token and keeps nothing, so a second try
+after a lost answer makes nothing twice.
+
+Every answer is read through `read_body`: at most 4 MiB, before and after decompression.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import asyncio
 import logging
 import os
 import random
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from types import TracebackType
@@ -21,6 +30,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from cfstream_gui.core.cloudflare._body import read_body
 from cfstream_gui.core.cloudflare._envelope import RateLimitInfo, parse_ratelimit, read_envelope
 from cfstream_gui.core.cloudflare._errors import (
     ApiError,
@@ -32,6 +42,7 @@ from cfstream_gui.core.cloudflare._errors import (
 from cfstream_gui.core.cloudflare._http import (
     auth_header,
     network_error,
+    never_sent,
     new_http_client,
 )
 from cfstream_gui.core.cloudflare._models import (
@@ -43,6 +54,7 @@ from cfstream_gui.core.cloudflare._models import (
 from cfstream_gui.core.cloudflare._retry import (
     Attempt,
     RetryPolicy,
+    unsure_if_done,
     with_retries,
 )
 from cfstream_gui.core.cloudflare._urls import path_segment as _segment
@@ -53,6 +65,19 @@ from cfstream_gui.core.models import TokenRequest
 logger = logging.getLogger(__name__)
 
 MAX_LIST_LIMIT = 1000
+
+# A signed token in JWS compact form: base64url header, payload and signature, joined by dots.
+_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+# Cloudflare's key IDs are 32 hex digits; this is only what can safely be named and stored.
+_KEY_ID = re.compile(r"[A-Za-z0-9]{1,64}")
+
+_KEYS_CHECK = "run `cfstream-token keys list` (or open Signing keys) to check"
+KEY_MAY_EXIST = (
+    f"Cloudflare may have created the key all the same, without its private half reaching "
+    f"you: {_KEYS_CHECK}, and revoke a key that is not held here."
+)
+KEY_MAY_BE_REVOKED = f"Cloudflare may have revoked the key all the same: {_KEYS_CHECK}."
 
 
 class StreamClient:
@@ -144,6 +169,13 @@ class StreamClient:
         token = result.get("token") if isinstance(result, dict) else None
         if not isinstance(token, str) or not token:
             raise BadResponse("Cloudflare reported success but sent no token.")
+        if not _JWS.fullmatch(token):
+            # Checked here so that no caller (printing it, decoding it, building links) ever
+            # handles a "token" that could not be one.
+            raise BadResponse(
+                "Cloudflare reported success but sent something that is not a signed token "
+                "(three base64url parts joined by dots)."
+            )
         return token
 
     async def get_video(self, account_id: str, video_uid: str) -> dict[str, Any]:
@@ -200,12 +232,21 @@ class StreamClient:
         path = f"/accounts/{_segment(account_id, 'account ID')}/stream/keys"
         # Not idempotent: a blind retry after a lost answer would make a second key.
         result = await self._request(
-            "POST", path, subject=f"account '{account_id}'", idempotent=False
+            "POST", path, subject=f"account '{account_id}'", if_lost=KEY_MAY_EXIST
         )
         if not isinstance(result, dict) or not all(
             isinstance(result.get(k), str) and result.get(k) for k in ("id", "pem", "jwk")
         ):
-            raise BadResponse("Cloudflare reported success but sent no complete signing key.")
+            raise BadResponse(
+                "Cloudflare reported success but sent no complete signing key.", hint=KEY_MAY_EXIST
+            )
+        if not _KEY_ID.fullmatch(result["id"]):
+            # The ID names the key in the keyring and in every message: it must be plain.
+            raise BadResponse(
+                "Cloudflare reported success but sent a signing key whose ID is not letters "
+                "and digits.",
+                hint=KEY_MAY_EXIST,
+            )
         return SigningKeyMaterial(
             id=result["id"],
             pem=result["pem"],
@@ -234,7 +275,7 @@ class StreamClient:
             "DELETE",
             path,
             subject=f"signing key '{key_id}' in account '{account_id}'",
-            idempotent=False,
+            if_lost=KEY_MAY_BE_REVOKED,
         )
         return result if isinstance(result, str) else ""
 
@@ -264,6 +305,26 @@ class StreamClient:
             self._http = new_http_client(self._transport, timeout=self._timeout, host=self._host)
         return self._http
 
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        json_body: dict[str, Any] | None,
+        params: Mapping[str, str | int] | None,
+    ) -> tuple[int, httpx.Headers, bytes]:
+        """Status, headers and the bounded, decoded body of one request."""
+        # httpx's timeout bounds each read; this bounds the whole answer, so a server that
+        # drips its body a byte at a time cannot hold the request open indefinitely.
+        async with asyncio.timeout(self._timeout):
+            async with self._client().stream(
+                method,
+                self.base_url + path,
+                headers=auth_header(self._api_token),
+                json=json_body,
+                params=params,
+            ) as response:
+                return response.status_code, response.headers, await read_body(response)
+
     async def _send_once(
         self,
         method: str,
@@ -272,46 +333,40 @@ class StreamClient:
         subject: str,
         json_body: dict[str, Any] | None,
         params: Mapping[str, str | int] | None,
-        idempotent: bool,
+        if_lost: str | None,
     ) -> Attempt:
         """One attempt: (result, None, _) on success, else (None, error, may_retry)."""
         try:
-            # httpx's timeout bounds each read; this bounds the whole answer, so a server that
-            # drips its body a byte at a time cannot hold the request open indefinitely.
-            async with asyncio.timeout(self._timeout):
-                response = await self._client().request(
-                    method,
-                    self.base_url + path,
-                    headers=auth_header(self._api_token),
-                    json=json_body,
-                    params=params,
-                )
+            status, headers, body = await self._exchange(method, path, json_body, params)
         except TimeoutError:
-            return self._transport_failure(
-                method, path, httpx.ReadTimeout("no complete answer in time"), idempotent
-            )
+            timeout = httpx.ReadTimeout("no complete answer in time")
+            return self._transport_failure(method, path, timeout, if_lost)
         except httpx.TransportError as exc:
-            return self._transport_failure(method, path, exc, idempotent)
-        logger.debug("%s %s -> HTTP %d", method, path, response.status_code)
+            return self._transport_failure(method, path, exc, if_lost)
+        except BadResponse as error:  # too large, or compressed in a way that does not read
+            return None, unsure_if_done(error, if_lost), if_lost is None
+        logger.debug("%s %s -> HTTP %d", method, path, status)
 
-        info = parse_ratelimit(response.headers.get("ratelimit"))
+        info = parse_ratelimit(headers.get("ratelimit"))
         if info is not None:
             self.last_rate_limit = info
         try:
-            return read_envelope(response, subject=subject, secret=self._api_token), None, False
-        except ApiError as error:
+            result = read_envelope(status, headers, body, subject=subject, secret=self._api_token)
+        except RateLimited as error:
             # A 429 was refused before any work was done, so even a POST may be retried.
-            return None, error, idempotent or isinstance(error, RateLimited)
+            return None, error, True
+        except ApiError as error:
+            return None, unsure_if_done(error, if_lost), if_lost is None
+        return result, None, False
 
     def _transport_failure(
-        self, method: str, path: str, exc: httpx.TransportError, idempotent: bool
+        self, method: str, path: str, exc: httpx.TransportError, if_lost: str | None
     ) -> Attempt:
         logger.debug("%s %s failed: %s", method, path, type(exc).__name__)
-        # A request that never connected never reached Cloudflare: always safe to retry.
-        never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-        error = network_error(exc, self._host, self._timeout)
+        error = network_error(exc, self._host, self._timeout, if_lost=if_lost)
         error.__cause__ = exc
-        return None, error, idempotent or never_sent
+        # A request that never connected never reached Cloudflare: always safe to retry.
+        return None, error, if_lost is None or never_sent(exc)
 
     async def _request(
         self,
@@ -321,8 +376,10 @@ class StreamClient:
         subject: str,
         json_body: dict[str, Any] | None = None,
         params: Mapping[str, str | int] | None = None,
-        idempotent: bool = True,
+        if_lost: str | None = None,
     ) -> Any:
+        """The envelope's result. `if_lost` marks a request that changes the account: it is not
+        retried once sent, and says what may have happened when its answer is lost."""
         attempt = partial(
             self._send_once,
             method,
@@ -330,7 +387,7 @@ class StreamClient:
             subject=subject,
             json_body=json_body,
             params=params,
-            idempotent=idempotent,
+            if_lost=if_lost,
         )
 
         def on_retry(error: ApiError, delay: float) -> None:

@@ -8,7 +8,7 @@ a proxy or the edge instead of JSON, and a 429 that asks for a 300-second wait.
 from __future__ import annotations
 
 import json
-import math
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,12 +18,21 @@ from typing import Any
 import httpx
 
 from cfstream_gui.core.cloudflare._errors import (
+    LONGEST_WAIT,
     BadResponse,
     CloudflareMessage,
     clean_text,
     error_for_failed_success,
     error_for_status,
 )
+
+# Cloudflare's answers nest a few levels (result, a video, its status); users' `meta` adds some.
+MAX_JSON_DEPTH = 64
+_TOO_DEEP = f"JSON nested more than {MAX_JSON_DEPTH} levels deep"
+_MAX_CODE_DIGITS = 9
+# Delta-seconds as servers write them ("300", "1.5", even "-5"), but not the "inf", "nan" or
+# "1_000" that float() alone would take.
+_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -36,13 +45,14 @@ class RateLimitInfo:
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
     """Seconds to wait from a `Retry-After` value: delta-seconds or an HTTP date; None if absent
-    or unreadable. A date in the past means "now" (0)."""
+    or unreadable. A date in the past means "now" (0); an absurd wait (`1e308`, a date in the
+    year 9999) is held to `LONGEST_WAIT`, so no caller ever meets an overflow."""
     if value is None or not value.strip():
         return None
     value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
+    if _NUMBER.fullmatch(value):
+        seconds = float(value)  # at worst inf, which the clamp below turns into LONGEST_WAIT
+    else:
         try:
             moment = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError, OverflowError):
@@ -50,9 +60,11 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         if moment.tzinfo is None:  # RFC 9110 dates are GMT even when the zone is "-0000"
             return None
         seconds = moment.timestamp() - (time.time() if now is None else now)
-    if not math.isfinite(seconds):
-        return None
-    return max(0.0, seconds)
+    return _clamped(seconds)
+
+
+def _clamped(seconds: float) -> float:
+    return min(max(0.0, seconds), LONGEST_WAIT)
 
 
 def parse_ratelimit(value: str | None) -> RateLimitInfo | None:
@@ -88,11 +100,10 @@ def _int(text: str | None) -> int | None:
 
 
 def _seconds(text: str | None) -> float | None:
-    try:
-        seconds = float(text) if text is not None else None
-    except ValueError:
+    if text is None or not _NUMBER.fullmatch(text):
         return None
-    return seconds if seconds is not None and math.isfinite(seconds) and seconds >= 0 else None
+    seconds = float(text)
+    return _clamped(seconds) if seconds >= 0 else None
 
 
 def _fewer(a: RateLimitInfo, b: RateLimitInfo) -> bool:
@@ -127,42 +138,70 @@ def parse_messages(items: Any, secret: str | None = None) -> list[CloudflareMess
 
 
 def _code(value: Any) -> int | None:
-    if isinstance(value, bool):
+    if isinstance(value, str):
+        text = value.strip()
+        # Cloudflare's codes have four or five digits; a thousand-digit one is no code at all
+        # (and past 4300 digits int() itself refuses).
+        ok = text.isascii() and text.isdigit() and len(text) <= _MAX_CODE_DIGITS
+        return int(text) if ok else None
+    if isinstance(value, bool) or not isinstance(value, int):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
+    return value if 0 <= value < 10**_MAX_CODE_DIGITS else None
 
 
-def _non_json_problem(response: httpx.Response) -> str:
-    text = response.content.lstrip()
+def _non_json_problem(headers: httpx.Headers, body: bytes) -> str:
+    text = body.lstrip()
     if not text:
         return "an empty body instead of JSON"
-    if "html" in response.headers.get("content-type", "").lower() or text.startswith(b"<"):
+    if "html" in headers.get("content-type", "").lower() or text.startswith(b"<"):
         return "an HTML page instead of JSON"
     return "a body that is not JSON"
 
 
-def _decode(response: httpx.Response) -> tuple[dict[str, Any] | None, str | None]:
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether `value` nests lists and objects more than `limit` levels deep. Walked level by
+    level, not recursively (recursion is what a deep value exhausts), keeping only containers."""
+    level = [value] if isinstance(value, dict | list) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        level = [
+            child
+            for item in level
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, dict | list)
+        ]
+    return False
+
+
+def _decode(headers: httpx.Headers, body: bytes) -> tuple[dict[str, Any] | None, str | None]:
     """The body as an envelope dict, or None and what is wrong with it."""
     try:
-        body = json.loads(response.content)
+        parsed = json.loads(body)
+    except RecursionError:
+        return None, _TOO_DEEP
     except ValueError:  # also UnicodeDecodeError
-        return None, _non_json_problem(response)
-    if not isinstance(body, dict) or "success" not in body:
+        return None, _non_json_problem(headers, body)
+    # A value json.loads could just manage would still break whatever walks it next (a repr,
+    # json.dumps for --output json, a widget); Cloudflare's answers are a few levels deep.
+    if _deeper_than(parsed, MAX_JSON_DEPTH):
+        return None, _TOO_DEEP
+    if not isinstance(parsed, dict) or "success" not in parsed:
         return None, "JSON that is not a Cloudflare API answer"
-    return body, None
+    return parsed, None
 
 
-def read_envelope(response: httpx.Response, *, subject: str, secret: str | None) -> Any:
-    """The envelope's `result` for a successful answer; otherwise the matching `ApiError`.
+def read_envelope(
+    status: int, headers: httpx.Headers, content: bytes, *, subject: str, secret: str | None
+) -> Any:
+    """The envelope's `result` for a successful answer (`content` is the decoded body);
+    otherwise the matching `ApiError`.
 
     `result` may still be None or of the wrong shape: each caller checks what it needs.
     """
-    status = response.status_code
-    body, problem = _decode(response)
+    body, problem = _decode(headers, content)
     errors = parse_messages(body.get("errors"), secret) if body is not None else []
     if not 200 <= status < 300:
         raise error_for_status(
@@ -170,7 +209,7 @@ def read_envelope(response: httpx.Response, *, subject: str, secret: str | None)
             errors,
             body_problem=problem,
             subject=subject,
-            retry_after=wait_from_headers(response.headers),
+            retry_after=wait_from_headers(headers),
         )
     if body is None:
         raise BadResponse(f"Cloudflare answered HTTP {status} with {problem}.", status=status)

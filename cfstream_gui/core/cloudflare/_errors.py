@@ -19,6 +19,12 @@ INVALID_TOKEN_CODE = 1000
 _MAX_MESSAGE_CHARS = 300
 _MAX_ERRORS_SHOWN = 3
 
+DAY = 24 * 3600.0
+# The longest wait a server's header is taken at: anything longer is a broken header, and past a
+# day a person is told "more than a day" anyway. Holding it here keeps every later sum (a retry
+# time, a countdown in milliseconds) far from overflowing.
+LONGEST_WAIT = 2 * DAY
+
 
 @dataclass(frozen=True)
 class CloudflareMessage:
@@ -113,7 +119,10 @@ class BadResponse(ApiError):
 
 
 def human_duration(seconds: float) -> str:
-    """'45 seconds', '5 minutes', '2 hours': the rounded-up wait a person should plan for."""
+    """'45 seconds', '5 minutes', '2 hours': the rounded-up wait a person should plan for; past a
+    day only 'more than a day', so an absurd wait never becomes a 300-digit number of hours."""
+    if math.isnan(seconds) or seconds > DAY:
+        return "more than a day"
     seconds = max(0.0, seconds)
     if seconds < 90:
         count, unit = math.ceil(seconds), "second"
@@ -125,7 +134,12 @@ def human_duration(seconds: float) -> str:
 
 
 def rate_limit_hint(retry_after: float | None) -> str:
-    wait = f"about {human_duration(retry_after)}" if retry_after is not None else "a few minutes"
+    if retry_after is None:
+        wait = "a few minutes"
+    elif math.isnan(retry_after) or retry_after > DAY:
+        wait = "more than a day"
+    else:
+        wait = f"about {human_duration(retry_after)}"
     return (
         f"Wait {wait} before sending more requests; signing tokens locally with a signing key "
         "needs no API call."

@@ -10,6 +10,7 @@ from functools import cache
 import httpx
 
 from cfstream_gui import __version__
+from cfstream_gui.core.cloudflare._body import ACCEPT_ENCODING
 from cfstream_gui.core.cloudflare._errors import AuthError, NetworkError
 from cfstream_gui.core.cloudflare._urls import is_loopback
 
@@ -31,6 +32,7 @@ def new_http_client(
         timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT),
         headers={
             "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
             "User-Agent": f"cfstream-gui/{__version__}",
         },
         follow_redirects=False,
@@ -54,7 +56,16 @@ def auth_header(token: str | None) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def network_error(exc: httpx.TransportError, host: str, timeout: float) -> NetworkError:
+def never_sent(exc: httpx.TransportError) -> bool:
+    """Whether the request certainly did not reach the server: no connection was made."""
+    return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+def network_error(
+    exc: httpx.TransportError, host: str, timeout: float, *, if_lost: str | None = None
+) -> NetworkError:
+    """The sentence for a request that got no answer. `if_lost` is what to tell the user when a
+    request that changes something (a new key) may have been carried out all the same."""
     if isinstance(exc, httpx.ConnectTimeout):
         text = f"Could not connect to {host} within {CONNECT_TIMEOUT:g} seconds."
     elif isinstance(exc, httpx.TimeoutException):
@@ -62,8 +73,14 @@ def network_error(exc: httpx.TransportError, host: str, timeout: float) -> Netwo
         text = f"The API server at {host} did not answer within {timeout:g} {unit}."
     elif isinstance(exc, httpx.ConnectError):
         text = f"Could not connect to {host}."
+    elif if_lost is not None:
+        text = (
+            f"The connection to {host} broke after the request was sent, before the answer arrived."
+        )
     else:
         text = f"The connection to {host} failed before Cloudflare answered."
+    if if_lost is not None and not never_sent(exc):
+        return NetworkError(text, hint=if_lost)
     if is_loopback(host):
         # A local address: the internet is not the problem, the local server is.
         return NetworkError(text, hint="Check that the local server (e.g. the sandbox) is running.")

@@ -13,7 +13,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cfstream_gui.core.cloudflare._errors import ApiError, NetworkError, RateLimited, ServerError
+from cfstream_gui.core.cloudflare._errors import (
+    ApiError,
+    BadResponse,
+    NetworkError,
+    RateLimited,
+    ServerError,
+)
 
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -64,3 +70,12 @@ async def with_retries(
         on_retry(error, delay)
         retry += 1
         await sleep(delay)
+
+
+def unsure_if_done(error: ApiError, if_lost: str | None) -> ApiError:
+    """`error` for a request that changes the account (`if_lost` set): a server error or an
+    unreadable answer leaves unknown whether the change was made, so its hint says that and how
+    to check, instead of suggesting a retry that could make a second key."""
+    if if_lost is not None and isinstance(error, ServerError | BadResponse):
+        error.hint = if_lost
+    return error

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 
 from cfstream_gui.core.cloudflare import (
+    BadResponse,
     NetworkError,
     NotFound,
     RateLimited,
@@ -41,17 +42,17 @@ class KeyNotHeldError(LookupError):
 
 
 class KeyNotSavedError(Exception):
-    """A key was created on the account but is not in the keyring.
+    """A key was created on the account but the keyring would not keep it.
 
-    `key` (None only if Cloudflare's answer could not be read) and `material` hold the private
-    key so a UI can show it this one time; neither appears in `str()` or `repr()`."""
+    `key` and `material` hold the private key so a UI can show it this one time; neither appears
+    in `str()` or `repr()`. (An answer that cannot be read as a key is a `BadResponse`.)"""
 
     def __init__(
         self,
         message: str,
         *,
         key_id: str,
-        key: SigningKey | None,
+        key: SigningKey,
         material: SigningKeyMaterial,
         detail: str = "",
     ) -> None:
@@ -77,12 +78,14 @@ class KeyService:
         try:
             key = key_from_material(material)
         except KeyImportError as exc:
-            raise KeyNotSavedError(
+            # The answer is at fault, not the keyring: nothing usable could be kept.
+            raise BadResponse(
                 f"Signing key {material.id} was created, but Cloudflare's answer could not be "
-                f"read as a key ({exc}), so it was not saved. Revoke it and create another.",
-                key_id=material.id,
-                key=None,
-                material=material,
+                f"read as a key ({exc}), so it was not saved.",
+                hint=(
+                    f"Revoke it (`cfstream-token keys revoke {material.id}`, or in Signing "
+                    "keys) and create another."
+                ),
             ) from None
         try:
             await asyncio.to_thread(self._store, key)
