@@ -40,7 +40,7 @@ test: $(VENV)/.test-installed ## set up .venv with test extras, lint, type-check
 
 check: lint typecheck ## ruff and mypy
 
-lint: $(VENV)/.test-installed
+lint: $(VENV)/.test-installed ## ruff check + ruff format --check on the package, tests, scripts and bench
 	$(VENV)/bin/ruff check cfstream_gui tests scripts bench
 	$(VENV)/bin/ruff format --check cfstream_gui tests scripts bench
 
@@ -48,7 +48,7 @@ format: $(VENV)/.test-installed ## reformat the code
 	$(VENV)/bin/ruff format cfstream_gui tests scripts bench
 	$(VENV)/bin/ruff check --fix cfstream_gui tests scripts bench
 
-typecheck: $(VENV)/.test-installed
+typecheck: $(VENV)/.test-installed ## mypy --strict on what [tool.mypy] files lists: package, tests, scripts, bench
 	$(VENV)/bin/mypy
 
 # With D-Bus and gnome-keyring present, the suite runs inside a private D-Bus session with an

@@ -114,8 +114,13 @@ async def sign_locally(window: MainWindow) -> None:
 
 
 async def close(window: MainWindow) -> None:
-    closed = asyncio.get_running_loop().create_future()
-    window.closed.connect(lambda: closed.done() or closed.set_result(None))
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def finished() -> None:
+        if not closed.done():
+            closed.set_result(None)
+
+    window.closed.connect(finished)
     window.close()
     await closed
 

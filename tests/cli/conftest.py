@@ -54,7 +54,8 @@ def feed_stdin(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
 
 @pytest.fixture
 def signed_uid(sb: Sandbox) -> str:
-    return next(v["uid"] for v in sb.videos if v["requireSignedURLs"] and v["readyToStream"])
+    uid: str = next(v["uid"] for v in sb.videos if v["requireSignedURLs"] and v["readyToStream"])
+    return uid
 
 
 @pytest.fixture

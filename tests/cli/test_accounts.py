@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
-from cfstream_gui.cli import accounts
 from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
@@ -28,8 +28,16 @@ def files_text(config_dir: Path) -> str:
     return "".join(p.read_text() for p in config_dir.rglob("*") if p.is_file())
 
 
-def profiles_file(config_dir: Path) -> dict[str, object]:
-    data: dict[str, object] = json.loads((config_dir / "profiles.json").read_text())
+class ProfilesFile(TypedDict):
+    """profiles.json as `ProfileStore` writes it."""
+
+    version: int
+    current: str | None
+    profiles: dict[str, dict[str, str | None]]
+
+
+def profiles_file(config_dir: Path) -> ProfilesFile:
+    data: ProfilesFile = json.loads((config_dir / "profiles.json").read_text())
     return data
 
 
@@ -112,7 +120,7 @@ def test_login_prompts_without_echo_on_a_terminal(
 
     memory_keyring.store.clear()
     monkeypatch.setattr("sys.stdin", Terminal())
-    monkeypatch.setattr(accounts.getpass, "getpass", fake_getpass)
+    monkeypatch.setattr("cfstream_gui.cli.accounts.getpass.getpass", fake_getpass)
 
     result = cli("login")
 

@@ -89,6 +89,7 @@ def test_relative_times_count_from_now(sb: Sandbox, cli: Run, work: str, signed_
 
     assert result.code == 0, result.err
     body = sb.requests[-1].json
+    assert body is not None
     assert before + 7200 <= body["exp"] <= after + 7200
     assert before - 300 <= body["nbf"] <= after - 300
 
@@ -178,6 +179,7 @@ def test_json_output(sb: Sandbox, cli: Run, work: str, signed_uid: str) -> None:
     assert claims == decode_token(doc["token"]).claims
     exp = int(claims["exp"])  # Cloudflare-issued tokens carry exp as a string
     (sent,) = [r for r in sb.requests if r.path.endswith("/token")]
+    assert sent.json is not None
     assert exp == sent.json["exp"]
     assert doc["expires"] == datetime.fromtimestamp(exp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert set(doc["urls"]) == set(URL_KINDS) - {"mp4"}  # not downloadable

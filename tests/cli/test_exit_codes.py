@@ -23,7 +23,7 @@ from tests.cli.conftest import Run
 class LockedKeyring(KeyringBackend):
     """A keyring whose every call fails as a locked GNOME keyring does."""
 
-    priority = -1  # type: ignore[assignment]
+    priority = -1
 
     def get_password(self, service: str, username: str) -> str | None:
         raise KeyringLocked("Failed to unlock the collection!")
@@ -165,7 +165,7 @@ def test_network_error_is_4(cli: Run, signed_uid: str, monkeypatch: pytest.Monke
 
 
 def test_keyring_failure_is_5(sb: Sandbox, cli: Run, work: str, signed_uid: str) -> None:
-    keyring.set_keyring(LockedKeyring())  # the autouse fixture puts the old one back
+    keyring.set_keyring(LockedKeyring())  # type: ignore[no-untyped-call]  # the autouse fixture puts the old one back
 
     result = cli("create", signed_uid)
 
@@ -178,7 +178,7 @@ def test_keyring_failure_is_5(sb: Sandbox, cli: Run, work: str, signed_uid: str)
 def test_login_with_a_failing_keyring_is_5(
     sb: Sandbox, cli: Run, feed_stdin: Callable[[str], None]
 ) -> None:
-    keyring.set_keyring(LockedKeyring())
+    keyring.set_keyring(LockedKeyring())  # type: ignore[no-untyped-call]
     cli("profiles", "add", "work", "--account", sb.DEMO_ACCOUNT_ID, "--base-url", sb.base_url)
     feed_stdin(sb.DEMO_API_TOKEN)
 

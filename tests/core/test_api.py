@@ -174,7 +174,7 @@ async def test_one_http_client_is_reused_and_its_token_never_changes() -> None:
     first = client._http
     # Other credentials mean another client: a live client's token cannot be reassigned.
     with pytest.raises(AttributeError):
-        client.api_token = "cfat_other"  # type: ignore[attr-defined]
+        client.api_token = "cfat_other"  # type: ignore[misc]
     with pytest.raises(AttributeError):
         client.credentials = Credentials.of("cfat_other", Origin.TYPED)  # type: ignore[misc]
     await client.get_video(ACCOUNT, UID)

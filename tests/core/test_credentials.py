@@ -44,7 +44,7 @@ def test_keyring_is_not_asked_when_the_environment_decides() -> None:
 
 
 def test_environment_token_works_without_any_keyring() -> None:
-    store = SecretStore(backend=fail.Keyring())  # type: ignore[no-untyped-call]
+    store = SecretStore(backend=fail.Keyring())
     used = resolve_credentials(
         {"CLOUDFLARE_API_TOKEN": "from-env-token"}, lambda: store.get_api_token("work")
     )

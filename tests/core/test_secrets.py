@@ -32,7 +32,7 @@ class FailingKeyring(KeyringBackend):
     priority = -1
 
     def __init__(self, error: Exception) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.error = error
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -425,7 +425,7 @@ class EchoingKeyring(KeyringBackend):
 
 
 def test_secret_never_appears_in_the_error_even_if_the_backend_echoes_it() -> None:
-    store = SecretStore(backend=EchoingKeyring())
+    store = SecretStore(backend=EchoingKeyring())  # type: ignore[no-untyped-call]
     with pytest.raises(SecretStoreError) as caught:
         store.set_api_token("work", TOKEN)
     error = caught.value

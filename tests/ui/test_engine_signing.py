@@ -114,6 +114,7 @@ def test_my_key_via_the_api_sends_id_and_pem_and_the_token_plays(
     token = create(qtbot, window)
 
     body = [r for r in sandbox.requests if r.path.endswith("/token")][-1].json
+    assert body is not None
     assert body["id"] == key_id and body["pem"]
     assert decode_token(token).kid == key_id
     assert sandbox.verify_playback_token(token, uid).allowed

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
 
 from cfstream_gui.ui.common.error_banner import ErrorBanner
 
 
-def make_banner(qtbot) -> tuple[QWidget, ErrorBanner]:
+def make_banner(qtbot: QtBot) -> tuple[QWidget, ErrorBanner]:
     window = QWidget()
     qtbot.addWidget(window)
     banner = ErrorBanner(window)
@@ -17,7 +18,7 @@ def make_banner(qtbot) -> tuple[QWidget, ErrorBanner]:
     return window, banner
 
 
-def test_hidden_until_something_goes_wrong(qtbot) -> None:
+def test_hidden_until_something_goes_wrong(qtbot: QtBot) -> None:
     window, banner = make_banner(qtbot)
     assert banner.objectName() == "errorBanner"
     assert not banner.isVisible()
@@ -25,7 +26,7 @@ def test_hidden_until_something_goes_wrong(qtbot) -> None:
     assert window.findChild(ErrorBanner, "errorBanner") is banner
 
 
-def test_show_error_with_hint(qtbot) -> None:
+def test_show_error_with_hint(qtbot: QtBot) -> None:
     _, banner = make_banner(qtbot)
     banner.show_error("The API token was refused (401).", "Check the token in the account panel.")
     assert banner.isVisible()
@@ -37,7 +38,7 @@ def test_show_error_with_hint(qtbot) -> None:
     assert banner.messageLabel.font().bold()
 
 
-def test_error_text_is_selectable_and_plain(qtbot) -> None:
+def test_error_text_is_selectable_and_plain(qtbot: QtBot) -> None:
     _, banner = make_banner(qtbot)
     banner.show_error("Value <b>US</b> is not a country code.")
     label = banner.findChild(QLabel, "errorBannerMessage")
@@ -47,7 +48,7 @@ def test_error_text_is_selectable_and_plain(qtbot) -> None:
     assert not banner.hintLabel.isVisible()
 
 
-def test_close_button_dismisses(qtbot) -> None:
+def test_close_button_dismisses(qtbot: QtBot) -> None:
     _, banner = make_banner(qtbot)
     banner.show_error("Network unreachable.")
     close = banner.findChild(QToolButton, "errorBannerClose")
@@ -58,7 +59,7 @@ def test_close_button_dismisses(qtbot) -> None:
     assert banner.message() == ""
 
 
-def test_notice_replaces_error_and_clear_hides(qtbot) -> None:
+def test_notice_replaces_error_and_clear_hides(qtbot: QtBot) -> None:
     _, banner = make_banner(qtbot)
     banner.show_error("Rate limited.", "Wait a minute.")
     banner.show_notice("Using the local sandbox.")

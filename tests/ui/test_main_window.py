@@ -207,7 +207,8 @@ def test_preview_opens_the_watch_page(
     create(qtbot, window)
     catcher = _UrlCatcher()
     # The sandbox profile's links are served by the sandbox itself, on loopback http.
-    QDesktopServices.setUrlHandler("http", catcher, "open")
+    # PySide6 stub says bytes, but the binding only accepts str (ValueError on bytes).
+    QDesktopServices.setUrlHandler("http", catcher, "open")  # type: ignore[arg-type]
     try:
         click(qtbot, window, "previewButton")
     finally:
@@ -361,7 +362,9 @@ def test_bad_ids_are_marked_at_the_field(qtbot: Any, make_window: WindowFactory)
     message = by_name(window, QLabel, "accountIdMessage")
     assert message.isVisible() and "Account ID" in message.text()
     assert not button(window, "createTokenButton").isEnabled()
-    account.setText(window.account.profile().account_id)
+    profile = window.account.profile()
+    assert profile is not None
+    account.setText(profile.account_id)
     assert account.property("invalid") == ""
     assert not message.isVisible()
 

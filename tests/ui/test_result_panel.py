@@ -13,6 +13,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
 
 from cfstream_gui.core.urls import URL_KINDS, PlaybackUrls, playback_urls
 from cfstream_gui.ui.result_panel import NO_CUSTOMER_CODE, NO_RULES, NOT_DOWNLOADABLE, ResultPanel
@@ -71,7 +73,7 @@ def urls_for(token: str, downloadable: bool) -> PlaybackUrls:
     return playback_urls(CUSTOMER, token, downloadable=downloadable)
 
 
-def make_panel(qtbot, now: float = EXP - 3600) -> tuple[ResultPanel, FakeClock]:
+def make_panel(qtbot: QtBot, now: float = EXP - 3600) -> tuple[ResultPanel, FakeClock]:
     clock = FakeClock(now)
     panel = ResultPanel(clock=clock)
     qtbot.addWidget(panel)
@@ -79,11 +81,11 @@ def make_panel(qtbot, now: float = EXP - 3600) -> tuple[ResultPanel, FakeClock]:
     return panel, clock
 
 
-def click(qtbot, widget) -> None:
+def click(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
-def test_empty_panel_has_nothing_to_copy(qtbot) -> None:
+def test_empty_panel_has_nothing_to_copy(qtbot: QtBot) -> None:
     panel, _ = make_panel(qtbot)
     assert panel.tokenOutput.text() == ""
     assert panel.tokenOutput.placeholderText() == "Your token appears here"
@@ -92,7 +94,7 @@ def test_empty_panel_has_nothing_to_copy(qtbot) -> None:
         assert not button.isEnabled()
 
 
-def test_shows_exactly_the_token_and_copies_exactly_it(qtbot, make_token) -> None:
+def test_shows_exactly_the_token_and_copies_exactly_it(qtbot: QtBot, make_token: MakeToken) -> None:
     panel, _ = make_panel(qtbot)
     token = make_token()
     QGuiApplication.clipboard().setText("something else")
@@ -105,7 +107,9 @@ def test_shows_exactly_the_token_and_copies_exactly_it(qtbot, make_token) -> Non
 
 
 @pytest.mark.parametrize("kind", URL_KINDS)
-def test_each_link_kind_shows_and_copies_its_url(qtbot, make_token, kind: str) -> None:
+def test_each_link_kind_shows_and_copies_its_url(
+    qtbot: QtBot, make_token: MakeToken, kind: str
+) -> None:
     panel, _ = make_panel(qtbot)
     token = make_token(downloadable=True)
     urls = urls_for(token, True)
@@ -123,7 +127,7 @@ def test_each_link_kind_shows_and_copies_its_url(qtbot, make_token, kind: str) -
     assert copied.args[0] and copied.args[0] != "token"
 
 
-def test_hls_copy_is_announced_by_name(qtbot, make_token) -> None:
+def test_hls_copy_is_announced_by_name(qtbot: QtBot, make_token: MakeToken) -> None:
     panel, _ = make_panel(qtbot)
     token = make_token()
     panel.show_token(token, urls_for(token, False))
@@ -133,7 +137,9 @@ def test_hls_copy_is_announced_by_name(qtbot, make_token) -> None:
     assert copied.args == ["HLS manifest URL"]
 
 
-def test_mp4_is_disabled_when_the_token_is_not_downloadable(qtbot, make_token) -> None:
+def test_mp4_is_disabled_when_the_token_is_not_downloadable(
+    qtbot: QtBot, make_token: MakeToken
+) -> None:
     panel, _ = make_panel(qtbot)
     model = panel.urlKindCombo.model()
     assert isinstance(model, QStandardItemModel)
@@ -149,7 +155,9 @@ def test_mp4_is_disabled_when_the_token_is_not_downloadable(qtbot, make_token) -
     assert mp4.flags() & Qt.ItemFlag.ItemIsEnabled
 
 
-def test_mp4_chosen_earlier_explains_itself_for_a_non_downloadable_token(qtbot, make_token):
+def test_mp4_chosen_earlier_explains_itself_for_a_non_downloadable_token(
+    qtbot: QtBot, make_token: MakeToken
+) -> None:
     panel, _ = make_panel(qtbot)
     panel.set_url_kind("mp4")
     token = make_token(downloadable=False)
@@ -170,14 +178,15 @@ class UrlCatcher(QObject):
         self.urls.append(url.toString())
 
 
-def test_preview_opens_the_watch_page(qtbot, make_token) -> None:
+def test_preview_opens_the_watch_page(qtbot: QtBot, make_token: MakeToken) -> None:
     panel, _ = make_panel(qtbot)
     token = make_token()
     urls = urls_for(token, False)
     panel.show_token(token, urls)
     panel.set_url_kind("hls")  # preview is the watch page whatever link is selected
     catcher = UrlCatcher()
-    QDesktopServices.setUrlHandler("https", catcher, "catch")
+    # PySide6 stub says bytes, but the binding only accepts str (ValueError on bytes).
+    QDesktopServices.setUrlHandler("https", catcher, "catch")  # type: ignore[arg-type]
     try:
         click(qtbot, panel.previewButton)
     finally:
@@ -185,7 +194,9 @@ def test_preview_opens_the_watch_page(qtbot, make_token) -> None:
     assert catcher.urls == [urls.watch]
 
 
-def test_without_customer_code_links_are_disabled_and_explained(qtbot, make_token) -> None:
+def test_without_customer_code_links_are_disabled_and_explained(
+    qtbot: QtBot, make_token: MakeToken
+) -> None:
     panel, _ = make_panel(qtbot)
     panel.show_token(make_token(), None)
     assert panel.copyTokenButton.isEnabled()
@@ -199,7 +210,7 @@ def test_without_customer_code_links_are_disabled_and_explained(qtbot, make_toke
     assert panel.urlOutput.toolTip() == NO_CUSTOMER_CODE
 
 
-def test_clear_empties_everything(qtbot, make_token) -> None:
+def test_clear_empties_everything(qtbot: QtBot, make_token: MakeToken) -> None:
     panel, _ = make_panel(qtbot)
     token = make_token()
     panel.show_token(token, urls_for(token, False))
@@ -210,7 +221,9 @@ def test_clear_empties_everything(qtbot, make_token) -> None:
     assert not panel.timer.isActive()
 
 
-def test_countdown_in_local_time_and_utc(qtbot, make_token, local_zone) -> None:
+def test_countdown_in_local_time_and_utc(
+    qtbot: QtBot, make_token: MakeToken, local_zone: None
+) -> None:
     panel, clock = make_panel(qtbot, now=EXP - 59 * 60 - 30)
     panel.show_token(make_token(), None)
     assert panel.expiryCountdown.text() == "Works until 22:43 local (21:43 UTC) · 59 min left"
@@ -220,7 +233,7 @@ def test_countdown_in_local_time_and_utc(qtbot, make_token, local_zone) -> None:
     assert panel.expiryCountdown.text().endswith(" · 1 min left")
 
 
-def test_countdown_says_expired_in_red(qtbot, make_token) -> None:
+def test_countdown_says_expired_in_red(qtbot: QtBot, make_token: MakeToken) -> None:
     panel, clock = make_panel(qtbot)
     panel.show_token(make_token(), None)
     assert panel.expiryCountdown.property("tone") == ""
@@ -231,7 +244,7 @@ def test_countdown_says_expired_in_red(qtbot, make_token) -> None:
     assert "color" in panel.expiryCountdown.styleSheet()
 
 
-def test_countdown_before_not_before(qtbot, make_token, local_zone) -> None:
+def test_countdown_before_not_before(qtbot: QtBot, make_token: MakeToken, local_zone: None) -> None:
     panel, _ = make_panel(qtbot, now=EXP - 3 * 3600)
     panel.show_token(make_token(nbf=EXP - 2 * 3600), None)
     text = panel.expiryCountdown.text()
@@ -239,7 +252,9 @@ def test_countdown_before_not_before(qtbot, make_token, local_zone) -> None:
     assert "works until 22:43 local (21:43 UTC)" in text
 
 
-def test_countdown_on_a_utc_machine_names_utc_once(qtbot, make_token, monkeypatch) -> None:
+def test_countdown_on_a_utc_machine_names_utc_once(
+    qtbot: QtBot, make_token: MakeToken, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TZ", "UTC0")
     time.tzset()
     try:
@@ -251,7 +266,7 @@ def test_countdown_on_a_utc_machine_names_utc_once(qtbot, make_token, monkeypatc
         time.tzset()
 
 
-def test_rules_summary_lists_the_rules_in_order(qtbot, make_token) -> None:
+def test_rules_summary_lists_the_rules_in_order(qtbot: QtBot, make_token: MakeToken) -> None:
     panel, _ = make_panel(qtbot)
     rules = [
         {"type": "ip.geoip.country", "action": "allow", "country": ["US", "MX"]},
@@ -261,7 +276,7 @@ def test_rules_summary_lists_the_rules_in_order(qtbot, make_token) -> None:
     assert panel.tokenRulesSummary.text() == "Allow: country US, MX → Block: any"
 
 
-def test_rules_summary_without_rules_and_downloadable(qtbot, make_token) -> None:
+def test_rules_summary_without_rules_and_downloadable(qtbot: QtBot, make_token: MakeToken) -> None:
     panel, _ = make_panel(qtbot)
     panel.show_token(make_token(), None)
     assert panel.tokenRulesSummary.text() == NO_RULES
@@ -275,7 +290,7 @@ def test_rules_summary_without_rules_and_downloadable(qtbot, make_token) -> None
     assert panel.tokenRulesSummary.text() == "Block: IP 203.0.113.0/24 · Downloadable"
 
 
-def test_unreadable_token_is_still_shown_and_copyable(qtbot) -> None:
+def test_unreadable_token_is_still_shown_and_copyable(qtbot: QtBot) -> None:
     panel, _ = make_panel(qtbot)
     panel.show_token("not-a-token", None)
     assert panel.tokenOutput.text() == "not-a-token"
@@ -284,7 +299,7 @@ def test_unreadable_token_is_still_shown_and_copyable(qtbot) -> None:
     assert panel.expiryCountdown.text() == ""
 
 
-def test_unknown_saved_link_kind_is_ignored(qtbot) -> None:
+def test_unknown_saved_link_kind_is_ignored(qtbot: QtBot) -> None:
     panel, _ = make_panel(qtbot)
     assert panel.set_url_kind("dash")
     assert not panel.set_url_kind("flv")

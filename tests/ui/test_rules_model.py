@@ -4,6 +4,7 @@ row operations, and drag-and-drop through mimeData/dropMimeData."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
@@ -245,7 +246,7 @@ def test_drops_that_are_not_this_models_rows_are_refused(qapp: object) -> None:
 
 def test_rules_changed_is_emitted_on_every_kind_of_change(qtbot: QtBot) -> None:
     model = RulesModel()
-    changes = [
+    changes: list[Callable[[], object]] = [
         lambda: model.insertRows(0, 2),
         lambda: model.setData(model.index(0, 2), "US", EDIT),
         lambda: model.setData(model.index(1, 0), "block", EDIT),

@@ -8,11 +8,13 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication, QCheckBox, QDateTimeEdit, QToolButton, QWidget
+from pytestqt.qtbot import QtBot
 
 from cfstream_gui.core.timeparse import describe, from_epoch
 from cfstream_gui.ui.form.time_field import (
     UNSET_TEXT,
     TimeField,
+    TimeKind,
     end_of_today,
     format_duration,
     relative_phrase,
@@ -28,8 +30,8 @@ def clock() -> FakeClock:
     return FakeClock(NOW + 0.6)  # a fraction, as time.time() has: values are whole seconds
 
 
-def make_field(qtbot, kind: str, clock: FakeClock) -> TimeField:
-    field = TimeField(kind, clock=clock)  # type: ignore[arg-type]
+def make_field(qtbot: QtBot, kind: TimeKind, clock: FakeClock) -> TimeField:
+    field = TimeField(kind, clock=clock)
     qtbot.addWidget(field)
     field.show()
     return field
@@ -41,7 +43,7 @@ def preset(field: TimeField, text: str) -> QToolButton:
 
 
 @pytest.mark.parametrize("kind", ["exp", "nbf"])
-def test_unchecked_means_cloudflare_default(qtbot, clock: FakeClock, kind: str) -> None:
+def test_unchecked_means_cloudflare_default(qtbot: QtBot, clock: FakeClock, kind: TimeKind) -> None:
     field = make_field(qtbot, kind, clock)
     assert field.value() is None
     assert not field.check.isChecked()
@@ -51,7 +53,9 @@ def test_unchecked_means_cloudflare_default(qtbot, clock: FakeClock, kind: str) 
 
 
 @pytest.mark.parametrize(("text", "offset"), [("+1 h", 3600), ("+6 h", 6 * 3600), ("+24 h", DAY)])
-def test_expiry_presets_count_from_the_clock(qtbot, clock, text: str, offset: int) -> None:
+def test_expiry_presets_count_from_the_clock(
+    qtbot: QtBot, clock: FakeClock, text: str, offset: int
+) -> None:
     field = make_field(qtbot, "exp", clock)
     with qtbot.waitSignal(field.changed):
         qtbot.mouseClick(preset(field, text), Qt.MouseButton.LeftButton)
@@ -60,13 +64,13 @@ def test_expiry_presets_count_from_the_clock(qtbot, clock, text: str, offset: in
 
 
 @pytest.mark.parametrize(("text", "offset"), [("Now", 0), ("−5 min", -300), ("+1 h", 3600)])
-def test_not_before_presets(qtbot, clock, text: str, offset: int) -> None:
+def test_not_before_presets(qtbot: QtBot, clock: FakeClock, text: str, offset: int) -> None:
     field = make_field(qtbot, "nbf", clock)
     qtbot.mouseClick(preset(field, text), Qt.MouseButton.LeftButton)
     assert field.value() == NOW + offset
 
 
-def test_end_of_today_is_the_last_local_second_of_the_day(qtbot) -> None:
+def test_end_of_today_is_the_last_local_second_of_the_day(qtbot: QtBot) -> None:
     # Naive datetimes are local time, so this holds whatever zone the machine is in.
     evening = datetime(2026, 11, 28, 18, 30).timestamp()
     field = make_field(qtbot, "exp", FakeClock(evening))
@@ -80,7 +84,7 @@ def test_end_of_today_helper_late_in_the_day() -> None:
     assert end_of_today(late) == late + 29
 
 
-def test_set_value_round_trip_keeps_seconds(qtbot, clock) -> None:
+def test_set_value_round_trip_keeps_seconds(qtbot: QtBot, clock: FakeClock) -> None:
     field = make_field(qtbot, "exp", clock)
     field.set_value(NOW + 5000)
     assert field.value() == NOW + 5000
@@ -92,7 +96,9 @@ def test_set_value_round_trip_keeps_seconds(qtbot, clock) -> None:
     assert field.value() == NOW - 42
 
 
-def test_summary_reads_the_value_back_with_a_relative_phrase(qtbot, clock) -> None:
+def test_summary_reads_the_value_back_with_a_relative_phrase(
+    qtbot: QtBot, clock: FakeClock
+) -> None:
     field = make_field(qtbot, "exp", clock)
     field.set_value(NOW + 7200)
     assert field.summary.text() == f"{describe(from_epoch(NOW + 7200))} · in 2 h 0 min"
@@ -105,7 +111,7 @@ def test_summary_reads_the_value_back_with_a_relative_phrase(qtbot, clock) -> No
     assert field.summary.text().endswith(" · 1 h 30 min ago")
 
 
-def test_expiry_cannot_be_stepped_past_24_hours(qtbot, clock) -> None:
+def test_expiry_cannot_be_stepped_past_24_hours(qtbot: QtBot, clock: FakeClock) -> None:
     field = make_field(qtbot, "exp", clock)
     assert field.edit.maximumDateTime().toSecsSinceEpoch() == NOW + DAY
     qtbot.mouseClick(preset(field, "+24 h"), Qt.MouseButton.LeftButton)
@@ -114,14 +120,14 @@ def test_expiry_cannot_be_stepped_past_24_hours(qtbot, clock) -> None:
     assert field.value() == NOW + DAY
 
 
-def test_expiry_bound_moves_with_the_clock_on_focus(qtbot, clock) -> None:
+def test_expiry_bound_moves_with_the_clock_on_focus(qtbot: QtBot, clock: FakeClock) -> None:
     field = make_field(qtbot, "exp", clock)
     clock.now += 600
     QApplication.sendEvent(field.edit, QFocusEvent(QEvent.Type.FocusIn))
     assert field.edit.maximumDateTime().toSecsSinceEpoch() == NOW + 600 + DAY
 
 
-def test_a_value_beyond_24_hours_is_never_silently_clamped(qtbot, clock) -> None:
+def test_a_value_beyond_24_hours_is_never_silently_clamped(qtbot: QtBot, clock: FakeClock) -> None:
     field = make_field(qtbot, "exp", clock)
     field.set_value(NOW + 30 * 3600)
     field.refresh()
@@ -129,14 +135,16 @@ def test_a_value_beyond_24_hours_is_never_silently_clamped(qtbot, clock) -> None
     assert field.value() == NOW + 30 * 3600
 
 
-def test_not_before_has_no_24_hour_bound(qtbot, clock) -> None:
+def test_not_before_has_no_24_hour_bound(qtbot: QtBot, clock: FakeClock) -> None:
     field = make_field(qtbot, "nbf", clock)
     field.set_value(NOW + 3 * DAY)
     assert field.value() == NOW + 3 * DAY
 
 
 @pytest.mark.parametrize(("kind", "offset"), [("exp", 3600), ("nbf", 0)])
-def test_checking_the_box_starts_from_a_fresh_default(qtbot, clock, kind, offset) -> None:
+def test_checking_the_box_starts_from_a_fresh_default(
+    qtbot: QtBot, clock: FakeClock, kind: TimeKind, offset: int
+) -> None:
     field = make_field(qtbot, kind, clock)
     clock.now += 5000  # the window has been open a while
     with qtbot.waitSignal(field.changed):
@@ -144,7 +152,7 @@ def test_checking_the_box_starts_from_a_fresh_default(qtbot, clock, kind, offset
     assert field.value() == NOW + 5000 + offset
 
 
-def test_unchecking_keeps_the_chosen_time_for_later(qtbot, clock) -> None:
+def test_unchecking_keeps_the_chosen_time_for_later(qtbot: QtBot, clock: FakeClock) -> None:
     field = make_field(qtbot, "exp", clock)
     field.set_value(NOW + 4000)
     field.check.setChecked(False)
@@ -153,7 +161,7 @@ def test_unchecking_keeps_the_chosen_time_for_later(qtbot, clock) -> None:
     assert field.value() == NOW + 4000
 
 
-def test_changed_fires_only_when_the_value_changes(qtbot, clock) -> None:
+def test_changed_fires_only_when_the_value_changes(qtbot: QtBot, clock: FakeClock) -> None:
     field = make_field(qtbot, "exp", clock)
     seen: list[int | None] = []
     field.changed.connect(lambda: seen.append(field.value()))
@@ -163,7 +171,7 @@ def test_changed_fires_only_when_the_value_changes(qtbot, clock) -> None:
     assert seen == [NOW + 3600, None]
 
 
-def test_object_and_accessible_names(qtbot, clock) -> None:
+def test_object_and_accessible_names(qtbot: QtBot, clock: FakeClock) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
     field = TimeField("exp", clock=clock, parent=parent)
