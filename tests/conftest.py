@@ -17,6 +17,9 @@ import pytest
 
 from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 
+# pytester: tests/test_uncaught_errors.py runs small inner test sessions.
+pytest_plugins = ("pytester", "tests.support.uncaught_errors")
+
 # Variables that would leak the developer's real Cloudflare set-up into a test.
 _LEAKY_ENV = (
     "CLOUDFLARE_API_TOKEN",
@@ -38,6 +41,9 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
         monkeypatch.delenv(name, raising=False)
     config_dir = tmp_path / "config"
     monkeypatch.setenv("CFSTREAM_CONFIG_DIR", str(config_dir))
+    # The crash handler writes its log under the user's state dir (platformdirs): a test that
+    # runs app.main() and crashes must not append to the developer's real crash.log.
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     return config_dir
 
 
