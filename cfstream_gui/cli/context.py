@@ -16,6 +16,7 @@ from cfstream_gui.core.credentials import API_TOKEN_ENV, Credentials, Origin, re
 from cfstream_gui.core.customer_codes import is_profiles_account
 from cfstream_gui.core.storage.profiles import ACCOUNT_ID_ENV, Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore
+from cfstream_gui.core.validation import Severity, check_account_id
 from cfstream_gui.sandbox import Sandbox
 
 from .errors import UsageError
@@ -94,7 +95,20 @@ def find_profile(ctx: Context, name: str | None, account: str | None) -> tuple[P
             hint="Run `cfstream-token profiles add NAME --account ID --use`, pass --account, "
             f"or set {ACCOUNT_ID_ENV}.",
         )
+    # Wherever it came from (--account, the profiles file, the environment): a value that
+    # cannot be an ID would otherwise reach the request path.
+    require_account_id(profile.account_id)
     return profile, saved
+
+
+def require_account_id(account: str) -> str:
+    """`account` stripped, or a UsageError (exit 2, nothing sent) when it cannot be an account
+    ID. Warnings about an odd but plausible shape are left to the request's own check."""
+    account = account.strip()
+    errors = [p.message for p in check_account_id(account) if p.severity is Severity.ERROR]
+    if errors:
+        raise UsageError(*errors)
+    return account
 
 
 def base_url_for(profile: Profile, env: Mapping[str, str]) -> str:
@@ -111,7 +125,7 @@ def _sandbox_target(
         ctx.note(f"note: --profile {profile_name} is ignored with --sandbox")
     profile = Profile(
         name=SANDBOX_PROFILE,
-        account_id=account or sb.DEMO_ACCOUNT_ID,
+        account_id=sb.DEMO_ACCOUNT_ID if account is None else require_account_id(account),
         customer_code=sb.DEMO_CUSTOMER_CODE,
         api_base_url=sb.base_url,
         # No delivery_base_url: this sandbox stops when the command ends, so links to it would
