@@ -16,6 +16,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from cfstream_gui.core.clients import ClientPool, default_factory
+from cfstream_gui.core.ids import shown
 from cfstream_gui.core.models import AccessRule, SigningEngine, TokenRequest
 from cfstream_gui.core.timeparse import TimeParseError, describe, from_epoch, parse_when, to_epoch
 from cfstream_gui.core.token_service import (
@@ -140,7 +141,7 @@ def _when(option: str, text: str | None, now: datetime) -> int | None:
     try:
         return to_epoch(parse_when(text, now=now))
     except TimeParseError as exc:
-        raise UsageError(f"{option} {text!r}: {exc}") from None
+        raise UsageError(f"{option} {shown(text)}: {exc}") from None
 
 
 def check(problems: list[Problem], ctx: Context) -> None:

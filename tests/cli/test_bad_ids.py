@@ -1,4 +1,4 @@
-"""IDs that cannot be right are refused with a sentence naming the field, exit 2, and
+"""IDs and times that cannot be right are refused with a sentence naming the field, exit 2, and
 nothing reaches the sandbox: in every engine (Cloudflare, Cloudflare with a held key, local)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from cfstream_gui.sandbox import Sandbox
 from tests.cli.conftest import Run
 
 NOT_IDS = [".", "..", "a/b", "../x", "x?y", "x#y", "%2F", "ab\r\nc", "\x1b]0;pwned\x07", "vidéo"]
+HUGE = "9" * 5000
 
 
 def new_key(cli: Run) -> str:
@@ -91,3 +92,15 @@ def test_a_plausible_odd_id_is_sent_after_a_warning(sb: Sandbox, cli: Run, work:
     assert result.code == 3  # sent: the sandbox, like Cloudflare, has no such video
     assert [r.path.rsplit("/", 2)[-2] for r in sb.requests] == ["abcd1234"]
 
+
+@pytest.mark.parametrize("option", ["--exp", "--nbf"])
+@pytest.mark.parametrize("text", [HUGE, "-" + HUGE, HUGE + "s", "1h" + HUGE + "m"])
+def test_times_with_thousands_of_digits_are_a_sentence(
+    sb: Sandbox, cli: Run, work: str, signed_uid: str, option: str, text: str
+) -> None:
+    result = cli("create", signed_uid, f"{option}={text}")
+
+    assert result.code == 2, result.err
+    assert result.err.startswith(f"error: {option} '")
+    assert len(result.err) < 600  # the value is cut, not printed whole (twice)
+    assert sb.requests == []
