@@ -15,11 +15,12 @@ from cfstream_gui.core.cloudflare import resolve_base_url
 from cfstream_gui.core.credentials import API_TOKEN_ENV, Credentials, Origin, resolve_credentials
 from cfstream_gui.core.customer_codes import is_profiles_account
 from cfstream_gui.core.storage.profiles import ACCOUNT_ID_ENV, Profile, ProfileStore
-from cfstream_gui.core.storage.secrets import SecretStore
+from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
 from cfstream_gui.core.validation import Severity, check_account_id
 from cfstream_gui.sandbox import Sandbox
 
 from .errors import UsageError
+from .terminal import safe_text
 
 SANDBOX_PROFILE = "sandbox"
 
@@ -46,7 +47,12 @@ class Context:
         return self._secrets
 
     def note(self, text: str) -> None:
-        print(text, file=self.err)
+        """A line (or lines) on stderr; server words in it cannot act on the terminal."""
+        print(safe_text(text, multiline=True), file=self.err)
+
+    def say(self, text: str) -> None:
+        """A line (or lines) of output on stdout, made safe like `note`."""
+        print(safe_text(text, multiline=True), file=self.out)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from cfstream_gui.core.validation import Severity, check_signing_key_id
 from .accounts import saved_profile
 from .context import SANDBOX_PROFILE, Context, Target, require_account_id, resolve_target
 from .errors import EXIT_KEYRING, EXIT_OK, EXIT_USAGE, UsageError
+from .terminal import safe_text
 
 # The sandbox run's keyring (now shared with the GUI); the old name stays for importers.
 
@@ -135,11 +136,12 @@ def _print_table(rows: list[KeyRow], default_key: str | None, ctx: Context) -> N
     for row in rows:
         created = row.created.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if row.created else "-"
         marker = "*" if default_key and row.key_id == default_key.lower() else ""
-        table.append((marker, row.key_id, created, row.state.label))
+        # Key IDs come from the account's list: escaped before the widths are measured.
+        table.append((marker, safe_text(row.key_id), created, row.state.label))
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     for line in table:
         cells = zip(line, widths, strict=True)
-        print("  ".join(cell.ljust(width) for cell, width in cells).rstrip(), file=ctx.out)
+        ctx.say("  ".join(cell.ljust(width) for cell, width in cells).rstrip())
     if default_key:
         print("* the profile's default key", file=ctx.out)
 
@@ -170,7 +172,7 @@ async def _create_key(ctx: Context, target: Target) -> SigningKey:
 
 def _not_saved(exc: KeyNotSavedError, ctx: Context) -> int:
     """The key exists on the account and nowhere else: hand it over on stdout, this once."""
-    print(f"keyring error: {exc}", file=ctx.err)
+    ctx.note(f"keyring error: {exc}")
     print(unsaved_api_pem(exc.key, exc.material), file=ctx.out)
     ctx.note("The private key (base64 PEM, as Cloudflare sent it) is on stdout; store it now.")
     return EXIT_KEYRING
