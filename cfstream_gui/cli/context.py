@@ -77,12 +77,25 @@ def resolve_target(ctx: Context, profile_name: str | None, account: str | None) 
     profile, saved = find_profile(ctx, profile_name, account)
     credentials = resolve_credentials(ctx.env, lambda: ctx.secrets.get_api_token(profile.name))
     if credentials is None:
+        if not ctx.secrets.is_available():
+            # "Run login" would only fail next: a keyring that keeps nothing has nothing here.
+            raise keyring_unavailable(ctx, f"no API token for profile {profile.name} is kept")
         raise UsageError(
             f"No API token for profile {profile.name}. Run `cfstream-token login --profile "
             f"{profile.name}` or set {API_TOKEN_ENV}."
         )
     base_url = base_url_for(profile, ctx.env)
     return Target(profile=profile, saved=saved, credentials=credentials, base_url=base_url)
+
+
+def keyring_unavailable(ctx: Context, consequence: str) -> SecretStoreError:
+    """The error (exit 5) for a keyring that cannot keep secrets, offering the variable that
+    works without one."""
+    return SecretStoreError(
+        f"The system keyring is unavailable, so {consequence} (keyring backend: "
+        f"{ctx.secrets.store_name()}). Set {API_TOKEN_ENV} to use an API token without the "
+        "keyring, or install and unlock a keyring such as GNOME Keyring or KWallet."
+    )
 
 
 def find_profile(ctx: Context, name: str | None, account: str | None) -> tuple[Profile, bool]:
