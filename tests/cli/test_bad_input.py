@@ -1,5 +1,6 @@
 """IDs and times that cannot be right are refused with a sentence naming the field, exit 2, and
-nothing reaches the sandbox: in every engine (Cloudflare, Cloudflare with a held key, local)."""
+nothing reaches the sandbox: in every engine (Cloudflare, Cloudflare with a held key, local).
+Input that is only odd (a plausible ID shape, repeated rule values) is sent after one warning."""
 
 from __future__ import annotations
 
@@ -104,3 +105,17 @@ def test_times_with_thousands_of_digits_are_a_sentence(
     assert result.err.startswith(f"error: {option} '")
     assert len(result.err) < 600  # the value is cut, not printed whole (twice)
     assert sb.requests == []
+
+
+def test_ten_thousand_repeated_countries_are_one_warning(
+    sb: Sandbox, cli: Run, work: str, signed_uid: str
+) -> None:
+    countries = ",".join(["US"] * 10_000)
+
+    result = cli(
+        "create", signed_uid, "--rule", f"allow country {countries}", "--rule", "block any"
+    )
+
+    assert result.code == 0, result.err
+    assert result.err.splitlines() == ["warning: Rule 1 lists US 10,000 times; once is enough."]
+    assert len(sb.requests) == 1
