@@ -16,6 +16,7 @@ from cfstream_gui.core.credentials import API_TOKEN_ENV, Credentials, Origin, re
 from cfstream_gui.core.customer_codes import is_profiles_account
 from cfstream_gui.core.storage.profiles import ACCOUNT_ID_ENV, Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
+from cfstream_gui.core.urls import delivery_base_problem
 from cfstream_gui.core.validation import Severity, check_account_id
 from cfstream_gui.sandbox import Sandbox
 
@@ -118,6 +119,18 @@ def find_profile(ctx: Context, name: str | None, account: str | None) -> tuple[P
     # cannot be an ID would otherwise reach the request path.
     require_account_id(profile.account_id)
     return profile, saved
+
+
+def require_usable_links(profile: Profile) -> Profile:
+    """`profile`, unless its (hand-edited) delivery base URL would put tokens in links that
+    cannot be used safely: refused (exit 2) before a token is made, not after."""
+    if profile.delivery_base_url is not None:
+        problem = delivery_base_problem(profile.delivery_base_url)
+        if problem is not None:
+            raise UsageError(
+                f"Profile {profile.name}: {problem}", hint="Fix it in the profiles file."
+            )
+    return profile
 
 
 def require_account_id(account: str) -> str:

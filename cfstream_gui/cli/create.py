@@ -30,7 +30,7 @@ from cfstream_gui.core.token_service import (
 )
 from cfstream_gui.core.validation import Problem, Severity
 
-from .context import Context, Target, resolve_target
+from .context import Context, Target, require_usable_links, resolve_target
 from .errors import EXIT_OK, UsageError
 from .keys import local_profile, signing_key_for
 from .output import URL_OUTPUTS, render
@@ -48,6 +48,7 @@ def run_create(args: argparse.Namespace, ctx: Context) -> int:
         )
     service = TokenService(ClientPool(default_factory(ctx.env)), profiles=ctx.profiles)
     job = _job(args, request, service, ctx)
+    require_usable_links(job.profile)  # a link's token must not travel over plain http
     check(service.check(job, now=to_epoch(now)), ctx)
     result = asyncio.run(_make(service, job))
     if job.links is LinkNeed.LOOKUP and result.customer_code.source is CodeSource.NONE:

@@ -4,6 +4,9 @@ Input that is only odd (a plausible ID shape, repeated rule values) is sent afte
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from cfstream_gui.sandbox import Sandbox
@@ -119,3 +122,32 @@ def test_ten_thousand_repeated_countries_are_one_warning(
     assert result.code == 0, result.err
     assert result.err.splitlines() == ["warning: Rule 1 lists US 10,000 times; once is enough."]
     assert len(sb.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["create", "{uid}"],
+        ["create", "{uid}", "--local", "-o", "watch"],
+        ["batch", "--local", "-i", "{ids}", "-o", "{out}"],
+    ],
+)
+def test_a_hand_edited_plain_http_delivery_url_is_refused_before_anything_is_made(
+    sb: Sandbox, cli: Run, work: str, signed_uid: str, config_dir: Path, argv: list[str]
+) -> None:
+    new_key(cli)
+    path = config_dir / "profiles.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["profiles"][work]["delivery_base_url"] = "http://player.example.com"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    ids, out = config_dir / "ids.txt", config_dir / "tokens.csv"
+    ids.write_text(signed_uid + "\n", encoding="utf-8")
+    sb.clear()
+
+    result = cli(*(a.format(uid=signed_uid, ids=ids, out=out) for a in argv))
+
+    assert result.code == 2, result.err
+    assert "uses http:// for player.example.com; only https://" in result.err
+    assert result.out == ""
+    assert sb.requests == []
+    assert not out.exists()
