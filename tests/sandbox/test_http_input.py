@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -38,7 +39,7 @@ def post(sandbox: Sandbox, headers: list[str], body: bytes = b"", uid: str = "x"
     return raw_exchange(sandbox, ("\r\n".join(head + headers) + "\r\n\r\n").encode() + body)
 
 
-def status_and_body(answer: bytes) -> tuple[int, dict[str, object]]:
+def status_and_body(answer: bytes) -> tuple[int, dict[str, Any]]:
     head, _, body = answer.partition(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
     return status, json.loads(body)
@@ -67,8 +68,8 @@ def test_a_bad_content_length_is_a_400_envelope(
     status, body = status_and_body(answer)
     assert status == 400
     assert body["success"] is False
-    [error] = body["errors"]  # type: ignore[misc]
-    assert phrase in error["message"]
+    errors: list[dict[str, Any]] = body["errors"]
+    assert len(errors) == 1 and phrase in errors[0]["message"]
     assert sandbox.requests == []
     assert "Traceback" not in capfd.readouterr().err
 
