@@ -49,23 +49,30 @@ def test_debug_tracebacks_are_inert_too(sb: Sandbox, cli: Run, work: str, signed
     assert_inert(result.err)
 
 
-def test_a_token_with_escapes_is_not_printed(
-    sb: Sandbox, cli: Run, work: str, signed_uid: str
+# Controls that str.strip() counts as whitespace: a token wrapped in them still decodes.
+WRAPPED = "\r\x1c\x1f{token}\x0b\x85\n"
+# Inside the signature; a stricter decoder refuses it, a lenient one would skip it.
+INSIDE = "{head}\x1b]0;pwned\x07{tail}"
+
+
+@pytest.mark.parametrize("shape", [WRAPPED, INSIDE])
+@pytest.mark.parametrize("output", ["token", "json", "watch"])
+def test_a_token_with_control_characters_is_not_printed(
+    sb: Sandbox, cli: Run, work: str, signed_uid: str, shape: str, output: str
 ) -> None:
     good = cli("create", signed_uid)
     assert good.code == 0, good.err
-    header, claims, signature = good.out.strip().split(".")
-    # Still decodes: base64url decoding skips what is not in its alphabet.
-    poisoned = f"{header}.{claims}.{signature[:10]}\x1b]0;pwned\x07{signature[10:]}"
+    token = good.out.strip()
+    poisoned = shape.format(token=token, head=token[:-10], tail=token[-10:])
     envelope = {"success": True, "errors": [], "messages": [], "result": {"token": poisoned}}
-    for output in ("token", "json", "watch"):
-        sb.inject_fault(Fault(status=200, body=envelope, path_contains="/token"))
+    sb.inject_fault(Fault(status=200, body=envelope, path_contains="/token"))
 
-        result = cli("create", signed_uid, "-o", output)
+    result = cli("create", signed_uid, "-o", output)
 
-        assert result.code == 3, result.err
-        assert result.out == ""
-        assert_inert(result.err)
+    assert result.code == 3, result.err
+    assert result.out == ""
+    assert_inert(result.err)
+    assert not any(c in result.err for c in "\x1c\x1f\x0b\x85")
 
 
 def test_a_hand_edited_profiles_file_is_listed_inert(
