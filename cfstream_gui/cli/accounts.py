@@ -14,7 +14,12 @@ from functools import partial
 from typing import TextIO
 
 from cfstream_gui.core.cloudflare import ApiError, StreamClient
-from cfstream_gui.core.credentials import Credentials, Origin, resolve_credentials
+from cfstream_gui.core.credentials import (
+    Credentials,
+    Origin,
+    from_environment,
+    resolve_credentials,
+)
 from cfstream_gui.core.ids import is_hex_id
 from cfstream_gui.core.storage.profiles import (
     ACCOUNT_ID_ENV,
@@ -23,16 +28,22 @@ from cfstream_gui.core.storage.profiles import (
     check_profile_name,
 )
 from cfstream_gui.core.storage.removal import Removal, remove_profile
+from cfstream_gui.core.storage.secrets import SecretStoreError
 from cfstream_gui.core.urls import parse_customer_code
 from cfstream_gui.core.validation import Severity, check_account_id
 
-from .context import Context, base_url_for
+from .context import Context, base_url_for, keyring_unavailable
 from .errors import EXIT_OK, UsageError
+from .terminal import safe_text
 
 
 def run_login(args: argparse.Namespace, ctx: Context) -> int:
-    name = args.profile or ctx.profiles.current_name() or DEFAULT_PROFILE_NAME
+    # `--profile ""` is a mistake to point out, not a way to say "the default".
+    name = _named(args.profile) or ctx.profiles.current_name() or DEFAULT_PROFILE_NAME
     check_profile_name(name)
+    if not ctx.secrets.is_available():
+        # Before the token is typed: it could not be kept, and is neither read nor sent.
+        raise keyring_unavailable(ctx, f"the API token for profile {name} cannot be stored")
     existing = saved_profile(ctx, name)
     account = args.account or (existing.account_id if existing else None)
     account = (account or ctx.env.get(ACCOUNT_ID_ENV, "")).strip() or None
@@ -87,8 +98,15 @@ async def _verify(
         )
 
 
+def _named(profile: str | None) -> str | None:
+    """A --profile given explicitly, checked (an empty name is an error, not "default")."""
+    if profile is not None:
+        check_profile_name(profile)
+    return profile
+
+
 def run_logout(args: argparse.Namespace, ctx: Context) -> int:
-    name = args.profile or ctx.profiles.current_name()
+    name = _named(args.profile) or ctx.profiles.current_name()
     if name is None:
         raise UsageError("There is no current profile; say which with --profile NAME.")
     ctx.secrets.delete_api_token(name)
@@ -146,6 +164,7 @@ _TOKEN_STATES = {
     Origin.TYPED: "typed",
     Origin.SANDBOX: "sandbox",
 }
+_UNKNOWN_TOKEN = "unknown (keyring unavailable)"
 
 
 def _list(ctx: Context) -> int:
@@ -157,20 +176,40 @@ def _list(ctx: Context) -> int:
         )
         return EXIT_OK
     current = ctx.profiles.current_name()
+    states, problem = _token_states(ctx, [profile.name for profile in profiles])
     rows = [("", "NAME", "ACCOUNT", "CUSTOMER CODE", "API TOKEN")]
     for profile in profiles:
-        credentials = resolve_credentials(ctx.env, partial(ctx.secrets.get_api_token, profile.name))
-        token = "none" if credentials is None else _TOKEN_STATES[credentials.origin]
         marker = "*" if profile.name == current else ""
-        account = profile.account_id or "-"
-        rows.append((marker, profile.name, account, profile.customer_code or "-", token))
+        # profiles.json may have been edited by hand: escaped before widths are measured.
+        name, account = safe_text(profile.name), safe_text(profile.account_id or "-")
+        code = safe_text(profile.customer_code or "-")
+        rows.append((marker, name, account, code, states[profile.name]))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print(
             "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip(),
             file=ctx.out,
         )
+    if problem is not None:
+        ctx.note(f"note: whether each profile has an API token is unknown: {problem}")
     return EXIT_OK
+
+
+def _token_states(ctx: Context, names: list[str]) -> tuple[dict[str, str], str | None]:
+    """Each profile's API token state, and why the keyring could not tell, if it could not.
+    The profiles are listed either way: they live in a file, not in the keyring."""
+    states = dict.fromkeys(names, _UNKNOWN_TOKEN)
+    if from_environment(ctx.env) is None and not ctx.secrets.is_available():
+        store = ctx.secrets.store_name()
+        return states, f"the system keyring is unavailable (keyring backend: {store})."
+    for name in names:
+        try:
+            credentials = resolve_credentials(ctx.env, partial(ctx.secrets.get_api_token, name))
+        except SecretStoreError as exc:
+            # One failure is enough: asking again would only repeat it (or an unlock prompt).
+            return states, str(exc)
+        states[name] = "none" if credentials is None else _TOKEN_STATES[credentials.origin]
+    return states, None
 
 
 def _add(args: argparse.Namespace, ctx: Context) -> int:

@@ -26,7 +26,7 @@ from cfstream_gui.core.clients import ClientPool, default_factory
 from cfstream_gui.core.timeparse import to_epoch
 from cfstream_gui.core.token_service import TokenService
 
-from .context import Context
+from .context import Context, require_usable_links
 from .create import build_request, check
 from .errors import EXIT_OK, EXIT_USAGE, UsageError
 from .keys import local_profile, signing_key_for
@@ -48,7 +48,7 @@ def run_batch(args: argparse.Namespace, ctx: Context) -> int:
     service = TokenService(ClientPool(default_factory(ctx.env)))
     defaults = _defaults(args, now, service, ctx)
     rows, errors = _read_rows(args.input)
-    profile = local_profile(ctx, args.profile)
+    profile = require_usable_links(local_profile(ctx, args.profile))
     key = signing_key_for(ctx, profile, args.key)
     progress = _Progress(ctx.err)
     outcome = service.sign_many(

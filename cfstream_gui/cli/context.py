@@ -15,10 +15,13 @@ from cfstream_gui.core.cloudflare import resolve_base_url
 from cfstream_gui.core.credentials import API_TOKEN_ENV, Credentials, Origin, resolve_credentials
 from cfstream_gui.core.customer_codes import is_profiles_account
 from cfstream_gui.core.storage.profiles import ACCOUNT_ID_ENV, Profile, ProfileStore
-from cfstream_gui.core.storage.secrets import SecretStore
+from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
+from cfstream_gui.core.urls import delivery_base_problem
+from cfstream_gui.core.validation import Severity, check_account_id
 from cfstream_gui.sandbox import Sandbox
 
 from .errors import UsageError
+from .terminal import safe_text
 
 SANDBOX_PROFILE = "sandbox"
 
@@ -45,7 +48,12 @@ class Context:
         return self._secrets
 
     def note(self, text: str) -> None:
-        print(text, file=self.err)
+        """A line (or lines) on stderr; server words in it cannot act on the terminal."""
+        print(safe_text(text, multiline=True), file=self.err)
+
+    def say(self, text: str) -> None:
+        """A line (or lines) of output on stdout, made safe like `note`."""
+        print(safe_text(text, multiline=True), file=self.out)
 
 
 @dataclass(frozen=True)
@@ -70,12 +78,25 @@ def resolve_target(ctx: Context, profile_name: str | None, account: str | None) 
     profile, saved = find_profile(ctx, profile_name, account)
     credentials = resolve_credentials(ctx.env, lambda: ctx.secrets.get_api_token(profile.name))
     if credentials is None:
+        if not ctx.secrets.is_available():
+            # "Run login" would only fail next: a keyring that keeps nothing has nothing here.
+            raise keyring_unavailable(ctx, f"no API token for profile {profile.name} is kept")
         raise UsageError(
             f"No API token for profile {profile.name}. Run `cfstream-token login --profile "
             f"{profile.name}` or set {API_TOKEN_ENV}."
         )
     base_url = base_url_for(profile, ctx.env)
     return Target(profile=profile, saved=saved, credentials=credentials, base_url=base_url)
+
+
+def keyring_unavailable(ctx: Context, consequence: str) -> SecretStoreError:
+    """The error (exit 5) for a keyring that cannot keep secrets, offering the variable that
+    works without one."""
+    return SecretStoreError(
+        f"The system keyring is unavailable, so {consequence} (keyring backend: "
+        f"{ctx.secrets.store_name()}). Set {API_TOKEN_ENV} to use an API token without the "
+        "keyring, or install and unlock a keyring such as GNOME Keyring or KWallet."
+    )
 
 
 def find_profile(ctx: Context, name: str | None, account: str | None) -> tuple[Profile, bool]:
@@ -94,7 +115,32 @@ def find_profile(ctx: Context, name: str | None, account: str | None) -> tuple[P
             hint="Run `cfstream-token profiles add NAME --account ID --use`, pass --account, "
             f"or set {ACCOUNT_ID_ENV}.",
         )
+    # Wherever it came from (--account, the profiles file, the environment): a value that
+    # cannot be an ID would otherwise reach the request path.
+    require_account_id(profile.account_id)
     return profile, saved
+
+
+def require_usable_links(profile: Profile) -> Profile:
+    """`profile`, unless its (hand-edited) delivery base URL would put tokens in links that
+    cannot be used safely: refused (exit 2) before a token is made, not after."""
+    if profile.delivery_base_url is not None:
+        problem = delivery_base_problem(profile.delivery_base_url)
+        if problem is not None:
+            raise UsageError(
+                f"Profile {profile.name}: {problem}", hint="Fix it in the profiles file."
+            )
+    return profile
+
+
+def require_account_id(account: str) -> str:
+    """`account` stripped, or a UsageError (exit 2, nothing sent) when it cannot be an account
+    ID. Warnings about an odd but plausible shape are left to the request's own check."""
+    account = account.strip()
+    errors = [p.message for p in check_account_id(account) if p.severity is Severity.ERROR]
+    if errors:
+        raise UsageError(*errors)
+    return account
 
 
 def base_url_for(profile: Profile, env: Mapping[str, str]) -> str:
@@ -111,7 +157,7 @@ def _sandbox_target(
         ctx.note(f"note: --profile {profile_name} is ignored with --sandbox")
     profile = Profile(
         name=SANDBOX_PROFILE,
-        account_id=account or sb.DEMO_ACCOUNT_ID,
+        account_id=sb.DEMO_ACCOUNT_ID if account is None else require_account_id(account),
         customer_code=sb.DEMO_CUSTOMER_CODE,
         api_base_url=sb.base_url,
         # No delivery_base_url: this sandbox stops when the command ends, so links to it would

@@ -16,6 +16,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from cfstream_gui.core.clients import ClientPool, default_factory
+from cfstream_gui.core.ids import shown
 from cfstream_gui.core.models import AccessRule, SigningEngine, TokenRequest
 from cfstream_gui.core.timeparse import TimeParseError, describe, from_epoch, parse_when, to_epoch
 from cfstream_gui.core.token_service import (
@@ -29,7 +30,7 @@ from cfstream_gui.core.token_service import (
 )
 from cfstream_gui.core.validation import Problem, Severity
 
-from .context import Context, Target, resolve_target
+from .context import Context, Target, require_usable_links, resolve_target
 from .errors import EXIT_OK, UsageError
 from .keys import local_profile, signing_key_for
 from .output import URL_OUTPUTS, render
@@ -47,6 +48,7 @@ def run_create(args: argparse.Namespace, ctx: Context) -> int:
         )
     service = TokenService(ClientPool(default_factory(ctx.env)), profiles=ctx.profiles)
     job = _job(args, request, service, ctx)
+    require_usable_links(job.profile)  # a link's token must not travel over plain http
     check(service.check(job, now=to_epoch(now)), ctx)
     result = asyncio.run(_make(service, job))
     if job.links is LinkNeed.LOOKUP and result.customer_code.source is CodeSource.NONE:
@@ -140,7 +142,7 @@ def _when(option: str, text: str | None, now: datetime) -> int | None:
     try:
         return to_epoch(parse_when(text, now=now))
     except TimeParseError as exc:
-        raise UsageError(f"{option} {text!r}: {exc}") from None
+        raise UsageError(f"{option} {shown(text)}: {exc}") from None
 
 
 def check(problems: list[Problem], ctx: Context) -> None:

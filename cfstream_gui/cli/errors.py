@@ -16,6 +16,8 @@ from cfstream_gui.core.storage.secrets import SecretStoreError
 from cfstream_gui.core.timeparse import TimeParseError
 from cfstream_gui.core.validation import ValidationError
 
+from .terminal import safe_text
+
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2  # also argparse's own code; nothing was sent
@@ -42,42 +44,42 @@ class UsageError(Exception):
 
 
 def report(exc: BaseException, err: TextIO, *, debug: bool = False) -> int:
-    """Write `exc` to `err` as the user should see it and return the exit code for it."""
+    """Write `exc` to `err` as the user should see it and return the exit code for it.
+
+    Messages may carry a server's words or a typed value, so every line is made safe for the
+    terminal first (`safe_text`)."""
     if debug:
-        traceback.print_exception(exc, file=err)
+        trace = "".join(traceback.format_exception(exc))
+        err.write(safe_text(trace, multiline=True))
+    lines, code = _explain(exc, debug=debug)
+    for line in lines:
+        print(safe_text(line), file=err)
+    return code
+
+
+def _explain(exc: BaseException, *, debug: bool) -> tuple[list[str], int]:
+    """The lines to print for `exc`, and its exit code."""
     if isinstance(exc, KeyboardInterrupt):
-        print("interrupted", file=err)
-        return EXIT_INTERRUPTED
+        return ["interrupted"], EXIT_INTERRUPTED
     if isinstance(exc, UsageError):
-        for message in exc.messages:
-            print(f"error: {message}", file=err)
-        if exc.hint:
-            print(f"hint: {exc.hint}", file=err)
-        return EXIT_USAGE
+        return [f"error: {m}" for m in exc.messages] + _hint(exc.hint), EXIT_USAGE
     if isinstance(exc, InvalidApiToken):  # input, refused before anything was sent
-        print(f"error: {exc}", file=err)
-        return EXIT_USAGE
+        return [f"error: {exc}"], EXIT_USAGE
     if isinstance(exc, ValidationError):
-        for problem in exc.problems:
-            print(f"error: {problem.message}", file=err)
-        return EXIT_USAGE
+        return [f"error: {problem.message}" for problem in exc.problems], EXIT_USAGE
     if isinstance(exc, TimeParseError | ProfileError):
-        print(f"error: {exc}", file=err)
-        return EXIT_USAGE
+        return [f"error: {exc}"], EXIT_USAGE
     if isinstance(exc, SecretStoreError):
-        print(f"keyring error: {exc}", file=err)
-        return EXIT_KEYRING
+        return [f"keyring error: {exc}"], EXIT_KEYRING
     # NetworkError is an ApiError too, so it must be looked at first.
     if isinstance(exc, NetworkError):
-        _lines(err, f"network error: {exc.message}", exc.hint)
-        return EXIT_NETWORK
+        return [f"network error: {exc.message}", *_hint(exc.hint)], EXIT_NETWORK
     if isinstance(exc, ApiError):
-        _lines(err, f"error: {_with_cloudflare_said(exc)}", exc.hint)
-        return EXIT_API
-    print(f"internal error: {type(exc).__name__}", file=err)
+        return [f"error: {_with_cloudflare_said(exc)}", *_hint(exc.hint)], EXIT_API
+    lines = [f"internal error: {type(exc).__name__}"]
     if not debug:
-        print("run with --debug for details", file=err)
-    return EXIT_INTERNAL
+        lines.append("run with --debug for details")
+    return lines, EXIT_INTERNAL
 
 
 def _with_cloudflare_said(exc: ApiError) -> str:
@@ -89,7 +91,5 @@ def _with_cloudflare_said(exc: ApiError) -> str:
     return f"{exc.message} Cloudflare said: {said}"
 
 
-def _lines(err: TextIO, first: str, hint: str | None) -> None:
-    print(first, file=err)
-    if hint:
-        print(f"hint: {hint}", file=err)
+def _hint(hint: str | None) -> list[str]:
+    return [f"hint: {hint}"] if hint else []

@@ -26,10 +26,12 @@ from cfstream_gui.core.keys.inventory import KeyInventory, KeyRow
 from cfstream_gui.core.keys.service import KeyNotHeldError, KeyNotSavedError, KeyService
 from cfstream_gui.core.keys.signing_key import SigningKey, unsaved_api_pem
 from cfstream_gui.core.storage.profiles import Profile
+from cfstream_gui.core.validation import Severity, check_signing_key_id
 
 from .accounts import saved_profile
-from .context import SANDBOX_PROFILE, Context, Target, resolve_target
+from .context import SANDBOX_PROFILE, Context, Target, require_account_id, resolve_target
 from .errors import EXIT_KEYRING, EXIT_OK, EXIT_USAGE, UsageError
+from .terminal import safe_text
 
 # The sandbox run's keyring (now shared with the GUI); the old name stays for importers.
 
@@ -73,6 +75,8 @@ def key_errors() -> Iterator[None]:
 
 def local_profile(ctx: Context, name: str | None, account: str | None = None) -> Profile:
     """The profile whose keyring entries a local command uses; no API token is needed."""
+    if account is not None:
+        account = require_account_id(account)
     if ctx.sandbox is not None:
         return Profile(
             name=SANDBOX_PROFILE,
@@ -81,7 +85,7 @@ def local_profile(ctx: Context, name: str | None, account: str | None = None) ->
             api_base_url=ctx.sandbox.base_url,
         )
     profile = ctx.profiles.resolve(name)
-    return replace(profile, account_id=account.strip()) if account else profile
+    return replace(profile, account_id=account) if account else profile
 
 
 def _service(ctx: Context, target: Target) -> tuple[KeyService, StreamClient]:
@@ -132,11 +136,12 @@ def _print_table(rows: list[KeyRow], default_key: str | None, ctx: Context) -> N
     for row in rows:
         created = row.created.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if row.created else "-"
         marker = "*" if default_key and row.key_id == default_key.lower() else ""
-        table.append((marker, row.key_id, created, row.state.label))
+        # Key IDs come from the account's list: escaped before the widths are measured.
+        table.append((marker, safe_text(row.key_id), created, row.state.label))
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     for line in table:
         cells = zip(line, widths, strict=True)
-        print("  ".join(cell.ljust(width) for cell, width in cells).rstrip(), file=ctx.out)
+        ctx.say("  ".join(cell.ljust(width) for cell, width in cells).rstrip())
     if default_key:
         print("* the profile's default key", file=ctx.out)
 
@@ -167,7 +172,7 @@ async def _create_key(ctx: Context, target: Target) -> SigningKey:
 
 def _not_saved(exc: KeyNotSavedError, ctx: Context) -> int:
     """The key exists on the account and nowhere else: hand it over on stdout, this once."""
-    print(f"keyring error: {exc}", file=ctx.err)
+    ctx.note(f"keyring error: {exc}")
     print(unsaved_api_pem(exc.key, exc.material), file=ctx.out)
     ctx.note("The private key (base64 PEM, as Cloudflare sent it) is on stdout; store it now.")
     return EXIT_KEYRING
@@ -209,7 +214,7 @@ def _read_key_text(source: str, ctx: Context) -> str:
 
 
 def _revoke(args: argparse.Namespace, ctx: Context) -> int:
-    key_id = args.key_id.strip().lower()
+    key_id = _key_id_argument(args.key_id)
     target = resolve_target(ctx, args.profile, args.account)
     if not args.yes and not _confirmed(key_id, ctx):
         print("Not revoked.", file=ctx.out)
@@ -253,7 +258,7 @@ def _drop_default(ctx: Context, target: Target, key_id: str) -> None:
 
 def _forget(args: argparse.Namespace, ctx: Context) -> int:
     profile = local_profile(ctx, args.profile)
-    key_id = args.key_id.strip().lower()
+    key_id = _key_id_argument(args.key_id)
     _local_service(ctx, profile).forget(key_id)
     print(
         f"Forgot signing key {key_id}: its private key is gone from the keyring, but the key "
@@ -262,6 +267,16 @@ def _forget(args: argparse.Namespace, ctx: Context) -> int:
         file=ctx.out,
     )
     return EXIT_OK
+
+
+def _key_id_argument(text: str) -> str:
+    """KEY_ID as typed, lower-cased; refused (exit 2) when it cannot be a key ID, before it
+    reaches a request path or a keyring entry name."""
+    key_id = text.strip().lower()
+    errors = [p.message for p in check_signing_key_id(key_id) if p.severity is Severity.ERROR]
+    if errors:
+        raise UsageError(*errors)
+    return key_id
 
 
 def _store(ctx: Context) -> str:
@@ -280,7 +295,7 @@ def signing_key_for(ctx: Context, profile: Profile, key_id: str | None) -> Signi
     service = _local_service(ctx, profile)
     with key_errors():
         if key_id:
-            return service.load(key_id)
+            return service.load(_key_id_argument(key_id))
         if profile.default_key_id:
             return service.load(profile.default_key_id)
         held = ctx.secrets.list_signing_key_ids(profile.name)

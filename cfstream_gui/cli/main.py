@@ -24,6 +24,7 @@ from .errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, UsageError, report
 from .keys import run_keys
 from .parsing import build_parser, join_negative_times
 from .sandbox_cmd import run_sandbox, sandbox_session
+from .terminal import safe_text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,14 +95,21 @@ def _code(code: str | int | None) -> int:
         return 0
     if isinstance(code, int):
         return code
-    print(code, file=sys.stderr)
+    print(safe_text(code), file=sys.stderr)
     return EXIT_INTERNAL
+
+
+class _SafeFormatter(logging.Formatter):
+    """Log lines may quote a server; they reach the terminal only through `safe_text`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return safe_text(super().format(record), multiline=True)
 
 
 def _debug_logging(ctx: Context) -> logging.Handler:
     # Our own modules only: they never log secrets; third-party debug output is not vetted.
     handler = logging.StreamHandler(ctx.err)
-    handler.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
+    handler.setFormatter(_SafeFormatter("debug: %(name)s: %(message)s"))
     logger = logging.getLogger("cfstream_gui")
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)

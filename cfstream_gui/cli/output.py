@@ -1,4 +1,8 @@
-"""What `create` prints on stdout: only the thing asked for, so `$(cfstream-token ...)` works."""
+"""What `create` prints on stdout: only the thing asked for, so `$(cfstream-token ...)` works.
+
+A token from the API is printed only if it looks like one (base64url and dots): anything else
+could carry terminal escapes. JSON is written ASCII-escaped, and URLs pass `safe_text`.
+"""
 
 from __future__ import annotations
 
@@ -10,23 +14,29 @@ from cfstream_gui.core.token_service import TokenResult
 from cfstream_gui.core.tokens import DecodedToken
 from cfstream_gui.core.urls import URL_KINDS, PlaybackUrls
 
+from .errors import UsageError
+from .terminal import require_printable_token, safe_text
+
 URL_OUTPUTS: frozenset[str] = frozenset(URL_KINDS)
 
 
 def render(output: str, result: TokenResult, out: TextIO) -> None:
+    token = require_printable_token(result.token)
     if output == "token":
-        print(result.token, file=out)
+        print(token, file=out)
         return
     urls = _urls(result.urls)
     if output == "json":
-        json.dump(json_document(result.token, result.decoded, urls), out, indent=2)
+        # ensure_ascii (the default) writes control characters in claims as \u escapes.
+        json.dump(json_document(token, result.decoded, urls), out, indent=2, ensure_ascii=True)
         out.write("\n")
         return
     url = urls.get(output)
     if url is None:
-        # The caller checks mp4 + downloadable and requires links; this is a broken promise.
-        raise RuntimeError(f"no {output} URL was built")
-    print(url, file=out)
+        # Links were required, so only a refused link (e.g. the profile's delivery base URL)
+        # gets here; links_note says why.
+        raise UsageError(f"No {output} URL could be made: {result.links_note}")
+    print(safe_text(url), file=out)
 
 
 def json_document(token: str, decoded: DecodedToken, urls: dict[str, str]) -> dict[str, Any]:

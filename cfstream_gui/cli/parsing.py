@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from typing import NoReturn
 
 from cfstream_gui import __version__
 from cfstream_gui.core.batch.input import RuleSyntaxError, parse_rule_text
@@ -11,6 +12,7 @@ from cfstream_gui.core.models import MAX_RULES, AccessRule
 from cfstream_gui.core.urls import URL_KINDS
 
 from .errors import UsageError
+from .terminal import safe_text
 
 OUTPUT_KINDS: tuple[str, ...] = ("token", "json", *URL_KINDS)
 
@@ -60,8 +62,16 @@ error, 5 keyring error.
 """
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse echoes unrecognised arguments raw; a script passing on untrusted text must not
+    reach the terminal through that. Subcommand parsers are of this class too."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(safe_text(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="cfstream-token",
         description=_DESCRIPTION,
         epilog=_EPILOG,

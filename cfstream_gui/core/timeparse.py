@@ -12,6 +12,8 @@ import math
 import re
 from datetime import UTC, datetime, timedelta
 
+from cfstream_gui.core.ids import shown
+
 ACCEPTED_FORMS = (
     "a relative time like 30m, 2h, 1d, 1h30m or -1h, "
     "an ISO-8601 time with a zone like 2026-11-28T21:00:00Z or 2026-11-28T22:00:00+01:00, "
@@ -24,9 +26,14 @@ MIN_EPOCH_SECONDS = 978_307_200
 MAX_EPOCH_SECONDS = 10**11
 
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_RELATIVE = re.compile(r"([+-]?)\s*((?:\d+\s*[smhdw]\s*)+)", re.IGNORECASE)
-_RELATIVE_PART = re.compile(r"(\d+)\s*([smhdw])", re.IGNORECASE)
-_YYYYMMDD = re.compile(r"(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
+# ASCII only: without it `\d` takes any script's digits and IGNORECASE lets "ſ" stand for "s".
+_RELATIVE = re.compile(r"([+-]?)\s*((?:\d+\s*[smhdw]\s*)+)", re.IGNORECASE | re.ASCII)
+_RELATIVE_PART = re.compile(r"(\d+)\s*([smhdw])", re.IGNORECASE | re.ASCII)
+_EPOCH = re.compile(r"[+-]?\d+", re.ASCII)
+_YYYYMMDD = re.compile(r"(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])", re.ASCII)
+# Enough for a pasted millisecond or microsecond timestamp to get its own advice; checked
+# before int(), which refuses thousands of digits with a ValueError of its own.
+_MAX_DIGITS = 20
 
 
 class TimeParseError(ValueError):
@@ -46,41 +53,48 @@ def parse_when(text: str, *, now: datetime) -> datetime:
         try:
             return (now + _relative_delta(relative)).astimezone(UTC)
         except OverflowError:
-            raise TimeParseError(f"'{value}' is too far from now to be a token time.") from None
-    if re.fullmatch(r"[+-]?\d+", value):
+            raise TimeParseError(
+                f"{shown(value)} is too far from now to be a token time."
+            ) from None
+    if _EPOCH.fullmatch(value):
         return _from_epoch_text(value)
     return _from_iso(value)
 
 
 def _relative_delta(match: re.Match[str]) -> timedelta:
-    seconds = sum(
-        int(amount) * _UNIT_SECONDS[unit.lower()]
-        for amount, unit in _RELATIVE_PART.findall(match.group(2))
-    )
+    parts = _RELATIVE_PART.findall(match.group(2))
+    if any(len(amount) > _MAX_DIGITS for amount, _ in parts):
+        raise OverflowError("more digits than any token time has")
+    seconds = sum(int(amount) * _UNIT_SECONDS[unit.lower()] for amount, unit in parts)
     return timedelta(seconds=-seconds if match.group(1) == "-" else seconds)
 
 
 def _from_epoch_text(value: str) -> datetime:
+    digits = len(value.lstrip("+-"))
+    if digits > _MAX_DIGITS:
+        raise TimeParseError(
+            f"{shown(value)} has {digits:,} digits, far too many for a time; use {ACCEPTED_FORMS}."
+        )
     if value.startswith(("+", "-")):
         raise TimeParseError(
-            f"'{value}' has a sign but no unit; write {value}s, {value}m or {value}h "
+            f"{shown(value)} has a sign but no unit; write {value}s, {value}m or {value}h "
             "for a relative time, or plain epoch seconds."
         )
     if _YYYYMMDD.fullmatch(value):
         iso = f"{value[:4]}-{value[4:6]}-{value[6:]}T00:00:00Z"
         raise TimeParseError(
-            f"'{value}' looks like a YYYYMMDD date, not epoch seconds; write it as {iso} "
+            f"{shown(value)} looks like a YYYYMMDD date, not epoch seconds; write it as {iso} "
             "(with the time and zone you mean)."
         )
     seconds = int(value)
     if seconds < MIN_EPOCH_SECONDS:
         raise TimeParseError(
-            f"'{value}' read as epoch seconds is before 2001; for a relative time add a unit, "
+            f"{shown(value)} read as epoch seconds is before 2001; for a relative time add a unit, "
             f"e.g. {value}s or {value}m. Accepted: {ACCEPTED_FORMS}."
         )
     if seconds >= MAX_EPOCH_SECONDS:
         raise TimeParseError(
-            f"'{value}' is too large for epoch seconds; if it is milliseconds, "
+            f"{shown(value)} is too large for epoch seconds; if it is milliseconds, "
             "drop the last three digits."
         )
     return datetime.fromtimestamp(seconds, UTC)
@@ -90,17 +104,19 @@ def _from_iso(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise TimeParseError(f"Cannot read '{value}' as a time; use {ACCEPTED_FORMS}.") from None
+        raise TimeParseError(
+            f"Cannot read {shown(value)} as a time; use {ACCEPTED_FORMS}."
+        ) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise TimeParseError(
-            f"'{value}' has no time zone, so it is ambiguous; add Z for UTC "
+            f"{shown(value)} has no time zone, so it is ambiguous; add Z for UTC "
             "or an offset like +01:00."
         )
     try:
         return moment.astimezone(UTC)
     except OverflowError:  # e.g. 9999-12-31T23:59:59-05:00 is past the last representable day
         raise TimeParseError(
-            f"'{value}' is outside the range of dates this app can handle; "
+            f"{shown(value)} is outside the range of dates this app can handle; "
             "a token expires within 24 hours anyway."
         ) from None
 

@@ -8,6 +8,7 @@ so it is read from the host of any video URL the API returns.
 from __future__ import annotations
 
 import html
+import ipaddress
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -144,13 +145,43 @@ def playback_urls(
     )
 
 
+def is_loopback_host(host: str) -> bool:
+    """Whether `host` (a name or an address, without brackets) is this computer itself."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def delivery_base_problem(delivery_base: str) -> str | None:
+    """What is wrong with a delivery base URL (a sentence), or None when links may use it.
+    Plain http is for this computer only: the token in a link is a credential."""
+    base = delivery_base.strip().rstrip("/")
+    shown = ascii(delivery_base[:80])
+    # urlsplit drops tabs and line breaks silently; a base URL has no business holding them.
+    if not base.isascii() or not base.isprintable() or " " in base:
+        return f"The delivery base URL {shown} contains spaces or control characters."
+    try:
+        parts = urlsplit(base)
+        scheme, host = parts.scheme, parts.hostname or ""
+    except ValueError:  # e.g. an unclosed [ in an IPv6 host
+        scheme, host = "", ""
+    if scheme not in ("http", "https") or not host:
+        return f"The delivery base URL {shown} should be an https:// address."
+    if scheme == "http" and not is_loopback_host(host):
+        return (
+            f"The delivery base URL {shown} uses http:// for {host}; only https:// is allowed "
+            "except for this computer (127.0.0.1, ::1, localhost)."
+        )
+    return None
+
+
 def _base_url(customer_code: str, delivery_base: str | None) -> str:
     if delivery_base is None:
         return f"https://customer-{customer_code}.cloudflarestream.com"
-    base = delivery_base.strip().rstrip("/")
-    parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(
-            f"The delivery base URL “{delivery_base}” should be an http:// or https:// address."
-        )
-    return base
+    problem = delivery_base_problem(delivery_base)
+    if problem is not None:
+        raise ValueError(problem)
+    return delivery_base.strip().rstrip("/")

@@ -7,6 +7,7 @@ import sys
 import threading
 from typing import TextIO
 
+from cfstream_gui.core.urls import is_loopback_host
 from cfstream_gui.sandbox.service import Sandbox
 
 
@@ -41,14 +42,43 @@ def serve(host: str, port: int, out: TextIO, stop: threading.Event) -> None:
             print("\nStopping the sandbox.", file=out)
 
 
+REMOTE_WARNING = (
+    "WARNING: the sandbox is listening on {host}, not only on this computer. Anyone who can "
+    "reach it can use it with the demo API token (the same in every copy, and in this "
+    "program's source), create and revoke signing keys, and read tokens sent to it over plain "
+    "HTTP. Stop it (Ctrl+C) as soon as you are done."
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m cfstream_gui.sandbox",
         description="Run a local stand-in for the Cloudflare Stream API on loopback.",
     )
     parser.add_argument("--port", type=int, default=0, help="port to listen on (default: any free)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default: 127.0.0.1); anything but this computer needs "
+        "--allow-remote",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="let --host be an address other computers can reach (the sandbox hands out demo "
+        "credentials over plain HTTP, so only do this on a network you trust)",
+    )
     args = parser.parse_args(argv)
+    if not is_loopback_host(args.host):
+        if not args.allow_remote:
+            print(
+                f"Refusing --host {args.host!r}: other computers could reach the sandbox, which "
+                "serves demo credentials over plain HTTP. Use 127.0.0.1 (the default), or add "
+                "--allow-remote if that is really what you want.",
+                file=sys.stderr,
+            )
+            return 2
+        print(REMOTE_WARNING.format(host=repr(args.host)), file=sys.stderr, flush=True)
     try:
         serve(args.host, args.port, sys.stdout, threading.Event())
     except OSError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import re
 import socket
 import sys
 import threading
@@ -15,13 +16,23 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from cfstream_gui.sandbox.delivery import Delivered, Delivery
-from cfstream_gui.sandbox.envelope import ApiFailure, default_error, failure, success
+from cfstream_gui.sandbox.envelope import (
+    BAD_REQUEST_CODE,
+    ApiFailure,
+    default_error,
+    failure,
+    success,
+)
 from cfstream_gui.sandbox.faults import Fault, FaultBook, RecordedRequest, RequestLog
 from cfstream_gui.sandbox.routes import PREFIX, Router, parse_json
 
 RATE_QUOTA = 1200
 RATE_WINDOW_SECONDS = 300
 RATE_POLICY = f'"burst";q={RATE_QUOTA};w={RATE_WINDOW_SECONDS}'
+# Far more than any Stream API request (a token body with five rules is a few kB); a larger
+# announced body is refused rather than read into memory.
+MAX_BODY_BYTES = 1024 * 1024
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class RateWindow:
@@ -134,8 +145,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
         self._handle()
 
     def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
+        body = self._read_body()
+        if body is None:
+            return
         parts = urlsplit(self.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         headers = {name.lower(): value for name, value in self.headers.items()}
@@ -159,6 +171,29 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self._send_json(reply.status, success(reply))
         except ApiFailure as exc:
             self._send_json(exc.status, failure(exc.code, exc.message, exc.chain))
+
+    def _read_body(self) -> bytes | None:
+        """The request body, or None once the request has been answered (400) or dropped.
+
+        A Content-Length the sandbox cannot honour is answered with a 400 envelope and the
+        connection is closed, since where the next request starts is then unknown. A client
+        that sends less than it announced is dropped quietly when it stops."""
+        try:
+            length = _announced_length(self.headers.get_all("Content-Length") or [])
+            if "Transfer-Encoding" in self.headers:
+                raise _Unreadable("Transfer-Encoding is not supported; send Content-Length.")
+        except _Unreadable as exc:
+            self.close_connection = True
+            self._send_json(400, failure(BAD_REQUEST_CODE, str(exc)))
+            return None
+        try:
+            body = self.rfile.read(length) if length else b""
+        except OSError:  # the handler's timeout, or a reset: nobody to answer
+            body = b""
+        if len(body) < length:
+            self.close_connection = True
+            return None
+        return body
 
     def _pause(self, seconds: float) -> bool:
         """Wait, unless the sandbox is stopping (then drop the request and say so)."""
@@ -225,6 +260,28 @@ class SandboxHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
+
+
+class _Unreadable(Exception):
+    """The request's body cannot be read as announced; str() says why, for the 400 answer."""
+
+
+def _announced_length(values: list[str]) -> int:
+    """The body length the Content-Length headers announce (0 when there are none)."""
+    if not values:
+        return 0
+    texts = {value.strip() for value in values}
+    if len(texts) > 1:
+        raise _Unreadable("The request has Content-Length headers that disagree.")
+    text = texts.pop()
+    # Digits only (not int(), which takes '+5', '٥' and '1_000'), and few enough of them.
+    if not _DIGITS.fullmatch(text):
+        raise _Unreadable("The request's Content-Length is not a whole number of bytes.")
+    if len(text) > len(str(MAX_BODY_BYTES)) or int(text) > MAX_BODY_BYTES:
+        raise _Unreadable(
+            f"The request body is larger than the sandbox accepts ({MAX_BODY_BYTES:,} bytes)."
+        )
+    return int(text)
 
 
 def _header(headers: dict[str, str], name: str) -> str:

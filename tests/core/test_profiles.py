@@ -248,7 +248,9 @@ def test_failed_write_is_a_profile_error_and_keeps_the_old_file(
 # -- names ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["", "has space", "a/b", "ünï", "colon:name", "semi;"])
+@pytest.mark.parametrize(
+    "name", ["", "has space", "a/b", "ünï", "colon:name", "semi;", "-x", "--use"]
+)
 def test_bad_profile_names_are_refused(tmp_path: Path, name: str) -> None:
     with pytest.raises(ProfileError, match="profile name"):
         ProfileStore(tmp_path, env={}).save(Profile(name, ACCOUNT))

@@ -172,3 +172,40 @@ def test_describe_keeps_to_utc_when_local_time_would_leave_the_calendar(
         monkeypatch.undo()
         time.tzset()
     assert text == "9999-12-31 20:00:00 UTC"
+
+
+# --- hostile input: a sentence, never int()'s ValueError, an OverflowError or a KeyError ------
+
+HUGE = "9" * 5000  # past Python's 4,300-digit limit for int(str)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        (HUGE, "5,000 digits"),
+        ("-" + HUGE, "5,000 digits"),
+        ("0" * 5000 + "1796000000", "5,010 digits"),
+        (HUGE + "s", "too far"),
+        ("1h" + HUGE + "m", "too far"),
+        ("5ſ", "Cannot read"),  # U+017F folds to "s" under a Unicode IGNORECASE
+        ("١٧٩٦٠٠٠٠٠٠", "Cannot read"),  # Arabic-Indic digits are not epoch seconds
+        ("2h\x1b[2J", "Cannot read"),
+    ],
+)
+def test_hostile_times_are_a_sentence(text: str, phrase: str) -> None:
+    with pytest.raises(TimeParseError) as caught:
+        parse_when(text, now=NOW)
+    message = str(caught.value)
+    assert phrase in message
+    assert len(message) < 400  # the value is cut, not repeated whole
+    assert message.isprintable()  # escapes and foreign digits are shown escaped
+
+
+@given(st.text(max_size=60))
+def test_any_text_is_a_time_or_a_sentence(text: str) -> None:
+    try:
+        moment = parse_when(text, now=NOW)
+    except TimeParseError as exc:
+        assert str(exc).isprintable()
+    else:
+        assert moment.tzinfo is UTC

@@ -151,8 +151,8 @@ def test_embed_is_cloudflares_responsive_iframe() -> None:
 
 
 def test_embed_escapes_the_source_attribute() -> None:
-    urls = playback_urls(CODE, TOKEN, downloadable=False, delivery_base='http://h/"a&b<')
-    assert 'src="http://h/&quot;a&amp;b&lt;/' in urls.embed
+    urls = playback_urls(CODE, TOKEN, downloadable=False, delivery_base='https://h/"a&b<')
+    assert 'src="https://h/&quot;a&amp;b&lt;/' in urls.embed
     parser = _Collector()
     parser.feed(urls.embed)
     assert dict(parser.tags)["iframe"]["src"] == urls.iframe
@@ -199,3 +199,38 @@ def test_surrounding_whitespace_on_a_pasted_token_is_dropped() -> None:
 def test_bad_delivery_base_is_refused(base: str) -> None:
     with pytest.raises(ValueError, match="delivery base URL"):
         playback_urls(CODE, TOKEN, downloadable=False, delivery_base=base)
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "http://example.com",
+        "http://192.0.2.10:8080",
+        "http://0.0.0.0:8080",
+        "http://127.0.0.1.example.com",
+        "http://localhost.evil.com",
+        "HTTP://example.com",
+        "http://[::1",
+        "https://ex\tample.com",
+        "https://example.com/\x1b[2J",
+        "https://example.com /x",
+    ],
+)
+def test_a_delivery_base_that_would_leak_or_mislead_is_refused(base: str) -> None:
+    with pytest.raises(ValueError, match="delivery base URL") as caught:
+        playback_urls(CODE, TOKEN, downloadable=False, delivery_base=base)
+    assert str(caught.value).isprintable()
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "http://127.0.0.1:8765",
+        "http://127.8.9.10",
+        "http://[::1]:8080",
+        "http://localhost:1",
+        "https://cdn.example.com/v",
+    ],
+)
+def test_plain_http_is_allowed_for_this_computer_only(base: str) -> None:
+    assert playback_urls(CODE, TOKEN, downloadable=False, delivery_base=base).watch.startswith(base)

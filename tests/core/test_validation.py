@@ -70,8 +70,9 @@ def test_well_formed_ids_pass(check: Callable[[str], list[Problem]], value: str)
         ("   ", ERROR, "Video ID is empty"),
         (UID + "0", ERROR, "33 characters long"),
         (f" {UID} ", ERROR, "contains spaces"),
-        ("abc def", WARNING, "contains spaces"),
-        ("my-video", WARNING, "not 32 hex characters"),
+        ("abc def", ERROR, "contains spaces"),
+        ("my-video", ERROR, "cannot be a Cloudflare ID"),
+        ("myvideo", WARNING, "not 32 hex characters"),
         (UID[:31], WARNING, "copied whole"),
         ("g" * 32, WARNING, "not 32 hex characters"),
     ],
@@ -347,7 +348,7 @@ def test_key_messages_never_contain_the_key(cloudflare_pem: str) -> None:
 
 
 def test_an_odd_key_id_is_a_warning(cloudflare_pem: str) -> None:
-    problem = only(check_request(TokenRequest(UID, key_id="key-1", pem=cloudflare_pem), now=NOW))
+    problem = only(check_request(TokenRequest(UID, key_id="key1", pem=cloudflare_pem), now=NOW))
     assert (problem.field, problem.severity) == ("signing key ID", WARNING)
 
 
@@ -373,11 +374,11 @@ def test_check_request_collects_every_problem() -> None:
 
 
 def test_require_valid_lets_warnings_through() -> None:
-    require_valid(check_video_uid("my-video"))  # a warning only: must not raise
+    require_valid(check_video_uid("myvideo"))  # a warning only: must not raise
 
 
 def test_require_valid_raises_with_the_error_messages() -> None:
-    problems = check_video_uid("") + check_video_uid("my-video") + check_account_id("")
+    problems = check_video_uid("") + check_video_uid("myvideo") + check_account_id("")
     with pytest.raises(ValidationError) as caught:
         require_valid(problems)
     assert caught.value.problems == errors(problems)
@@ -394,6 +395,6 @@ def test_validation_error_summarises_many_problems() -> None:
 
 
 def test_errors_and_warnings_split_problems() -> None:
-    problems = check_video_uid("") + check_video_uid("my-video")
+    problems = check_video_uid("") + check_video_uid("myvideo")
     assert [p.severity for p in errors(problems)] == [ERROR]
     assert [p.severity for p in warnings(problems)] == [WARNING]

@@ -85,6 +85,9 @@ def check_profile_name(name: str) -> None:
         raise ProfileError(
             f"The profile name “{name}” may only contain letters, digits, “-”, “_” and “.”."
         )
+    if name.startswith("-"):
+        # `--profile -x` would read as an option in every command we suggest to type.
+        raise ProfileError(f"The profile name “{name}” must not start with “-”.")
 
 
 def config_dir(env: Mapping[str, str] | None = None) -> Path:

@@ -18,6 +18,7 @@ from cfstream_gui.core.validation.request import (
     MAX_ID_LENGTH,
     check_account_id,
     check_request,
+    check_signing_key_id,
     check_times,
     check_video_uid,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "check_request",
     "check_rule",
     "check_rules",
+    "check_signing_key_id",
     "check_times",
     "check_video_uid",
     "errors",

@@ -16,7 +16,7 @@ import base64
 import binascii
 import re
 
-from cfstream_gui.core.ids import HEX_ID_LENGTH, is_hex_id
+from cfstream_gui.core.ids import HEX_ID_LENGTH, is_hex_id, is_plausible_id, shown
 from cfstream_gui.core.keys.formats import PEM_BEGIN, PemKind, has_passphrase_headers, pem_kind
 from cfstream_gui.core.models import DEFAULT_EXP_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, TokenRequest
 from cfstream_gui.core.timeparse import describe, from_epoch
@@ -38,6 +38,10 @@ def check_video_uid(value: str) -> list[Problem]:
     return _check_identifier(value, "Video ID", "video ID")
 
 
+def check_signing_key_id(value: str) -> list[Problem]:
+    return _check_identifier(value, "Signing key ID", "signing key ID")
+
+
 def _check_identifier(value: str, label: str, field: str) -> list[Problem]:
     if not value.strip():
         return [_error(field, f"{label} is empty; paste the 32-character ID.")]
@@ -47,12 +51,33 @@ def _check_identifier(value: str, label: str, field: str) -> list[Problem]:
     if len(value) > MAX_ID_LENGTH:
         message = f"{label} is {len(value)} characters long{spaces}; Cloudflare IDs are at most 32."
         return [_error(field, message)]
+    if not is_plausible_id(value):
+        # '..', 'a/b', '%2F' or a control character cannot be an ID, and would change the
+        # path or token it goes into: refused in every engine, never sent.
+        message = (
+            f"{label} {shown(value)} cannot be a Cloudflare ID: it {_flaw(value)}; "
+            "paste the 32-character ID."
+        )
+        return [_error(field, message)]
     # Cloudflare only promises "at most 32 characters", so an odd shape may still be real.
     message = (
-        f"{label} '{value}' is not 32 hex characters like Cloudflare's IDs{spaces}; "
+        f"{label} {shown(value)} is not 32 hex characters like Cloudflare's IDs; "
         "check it was copied whole."
     )
     return [_warning(field, message)]
+
+
+def _flaw(value: str) -> str:
+    """What in `value` (not a plausible ID, at most 32 characters) no ID could contain."""
+    if any(c.isspace() for c in value):
+        return "contains spaces or line breaks"
+    if not value.isprintable():
+        return "contains control characters"
+    if not value.isascii():
+        return "contains characters other than plain letters and digits"
+    odd = [f"“{c}”" for c in sorted({c for c in value if not c.isalnum()})]
+    listed = odd[0] if len(odd) == 1 else f"{', '.join(odd[:-1])} and {odd[-1]}"
+    return f"contains {listed}"
 
 
 # --- times -------------------------------------------------------------------------------------
@@ -118,7 +143,7 @@ def _check_signing_key(key_id: str | None, pem: str | None) -> list[Problem]:
             "so add the private key or remove the key ID."
         )
         return [_error("signing key", message)]
-    problems = _check_identifier(key_id, "Signing key ID", "signing key ID")
+    problems = check_signing_key_id(key_id)
     pem_problem = _pem_problem(pem)
     if pem_problem is not None:
         problems.append(_error("private key", pem_problem))

@@ -164,15 +164,37 @@ def _check_values(rule_type: RuleType, values: tuple[str, ...], where: _RuleSpot
     return _check_ips(values, where)
 
 
+# Repeated values named in the one duplicates warning; the rest are counted.
+_DUPLICATES_SHOWN = 3
+
+
 def _duplicates(keys: Sequence[object], values: Sequence[str], where: _RuleSpot) -> list[Problem]:
+    """One warning for all repeated values, however many: a pasted list with 10,000 repeats
+    must not become 10,000 lines."""
     seen: set[object] = set()
-    problems: list[Problem] = []
+    repeated: dict[object, str] = {}  # key -> the value as written the second time, in order
+    extra = 0
     for key, value in zip(keys, values, strict=True):
         if key in seen:
-            message = f"Rule {where.number} lists {value} more than once."
-            problems.append(where.warning("values", message))
+            extra += 1
+            repeated.setdefault(key, value)
         seen.add(key)
-    return problems
+    if not repeated:
+        return []
+    n = where.number
+    named = list(repeated.values())
+    if extra == 1:
+        message = f"Rule {n} lists {named[0]} more than once."
+    elif len(named) == 1:
+        message = f"Rule {n} lists {named[0]} {extra + 1:,} times; once is enough."
+    else:
+        examples = ", ".join(named[:_DUPLICATES_SHOWN])
+        more = ", ..." if len(named) > _DUPLICATES_SHOWN else ""
+        message = (
+            f"Rule {n} lists {len(named):,} values more than once ({extra:,} repeats), "
+            f"e.g. {examples}{more}; once each is enough."
+        )
+    return [where.warning("values", message)]
 
 
 # --- country values ----------------------------------------------------------------------------
@@ -180,7 +202,7 @@ def _duplicates(keys: Sequence[object], values: Sequence[str], where: _RuleSpot)
 
 def _check_countries(codes: tuple[str, ...], where: _RuleSpot) -> list[Problem]:
     problems: list[Problem] = []
-    for code in codes:
+    for code in dict.fromkeys(codes):  # each code once: repeats are one warning below
         country = countries.lookup(code)
         if country is None:
             message = f"Rule {where.number}: {code} is not an ISO 3166-1 country code; "
@@ -244,14 +266,19 @@ def _check_ips(values: tuple[str, ...], where: _RuleSpot) -> list[Problem]:
     problems: list[Problem] = []
     networks: list[IpNetwork] = []
     parsed_values: list[str] = []
+    checked: dict[str, IpNetwork | str] = {}
     for value in values:
-        parsed = _parse_ip(value)
+        first_time = value not in checked
+        if first_time:
+            checked[value] = _parse_ip(value)
+        parsed = checked[value]
         if isinstance(parsed, str):
-            problems.append(where.error("values", f"Rule {n}: {parsed}."))
+            if first_time:  # a repeated bad value is one error, not one per copy
+                problems.append(where.error("values", f"Rule {n}: {parsed}."))
             continue
         networks.append(parsed)
         parsed_values.append(value)
-        if any(_within(parsed, private) for private in _NEVER_PUBLIC):
+        if first_time and any(_within(parsed, private) for private in _NEVER_PUBLIC):
             message = (
                 f"Rule {n}: {value} is a private or local address; Cloudflare sees viewers' "
                 "public addresses, so it never matches."
