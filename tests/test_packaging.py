@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_desktop_file_metainfo_and_icon_share_the_app_id() -> None:
     desktop = ROOT / "packaging" / f"{APP_ID}.desktop"
     metainfo = ROOT / "packaging" / f"{APP_ID}.metainfo.xml"
-    icon = ROOT / "cfstream_gui" / "resources" / f"{APP_ID}.svg"
+    icon = ROOT / "resources" / f"{APP_ID}.svg"
     assert desktop.is_file() and metainfo.is_file() and icon.is_file()
 
     entry = configparser.ConfigParser(interpolation=None)
