@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
@@ -33,7 +34,10 @@ from cfstream_gui.ui.crash_dialog import CrashHandler
 from cfstream_gui.ui.main_window import MainWindow
 
 SANDBOX_PROFILE = "sandbox"
-ICON = Path(__file__).resolve().parent / "resources" / f"{APP_ID}.svg"
+# Built from the top-level resources/ folder (docs/architecture.md).
+RESOURCES_PACKAGE = "cfstream_gui.resources"
+
+log = logging.getLogger(__name__)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -111,9 +115,25 @@ def _application(args_list: list[str]) -> QApplication:
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
-    if ICON.exists():
-        app.setWindowIcon(QIcon(str(ICON)))
+    icon = app_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
     return app
+
+
+def app_icon() -> QIcon:
+    """The window icon, drawn from the SVG in cfstream_gui.resources at whatever size Qt needs."""
+    try:
+        svg = resources.files(RESOURCES_PACKAGE) / f"{APP_ID}.svg"
+    except ModuleNotFoundError:
+        svg = None
+    # Qt opens the file by name when it first draws the icon, so it must be a plain file, as it
+    # is in a wheel, an editable install and a PyInstaller bundle.
+    if not (isinstance(svg, Path) and svg.is_file()):
+        # A cosmetic loss only: the app works without it.
+        log.warning("no app icon: %s.svg not found in %s", APP_ID, RESOURCES_PACKAGE)
+        return QIcon()
+    return QIcon(str(svg))
 
 
 def main(argv: list[str] | None = None) -> int:
