@@ -28,7 +28,7 @@ from cfstream_gui.core.clients import default_factory
 from cfstream_gui.core.storage.form_state import FormStore, SessionFormStore
 from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
-from cfstream_gui.core.storage.secrets import SecretStore
+from cfstream_gui.core.storage.secrets import SecretStore, keyring_timeout
 from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui.crash_dialog import CrashHandler
 from cfstream_gui.ui.main_window import MainWindow
@@ -78,7 +78,7 @@ def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
         session_secrets = SecretStore(backend=MemoryKeyring())
     window = MainWindow(
         profiles=ProfileStore(env=env),
-        secrets=SecretStore(),
+        secrets=SecretStore(timeout=keyring_timeout(env)),
         client_factory=default_factory(env),
         # A sandbox session keeps its form in memory: the user's real last form stays as it was.
         form_store=FormStore(env=env) if sandbox is None else SessionFormStore(),

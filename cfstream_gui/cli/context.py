@@ -15,7 +15,7 @@ from cfstream_gui.core.cloudflare import resolve_base_url
 from cfstream_gui.core.credentials import API_TOKEN_ENV, Credentials, Origin, resolve_credentials
 from cfstream_gui.core.customer_codes import is_profiles_account
 from cfstream_gui.core.storage.profiles import ACCOUNT_ID_ENV, Profile, ProfileStore
-from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
+from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError, keyring_timeout
 from cfstream_gui.core.urls import delivery_base_problem
 from cfstream_gui.core.validation import Severity, check_account_id
 from cfstream_gui.sandbox import Sandbox
@@ -44,7 +44,7 @@ class Context:
     @property
     def secrets(self) -> SecretStore:
         if self._secrets is None:
-            self._secrets = SecretStore()
+            self._secrets = SecretStore(timeout=keyring_timeout(self.env))
         return self._secrets
 
     def note(self, text: str) -> None:

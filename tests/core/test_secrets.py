@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 
 import keyring
 import pytest
@@ -19,6 +20,8 @@ from keyring.errors import (
 
 from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.secrets import SERVICE, SecretStore, SecretStoreError
+from tests.support import hanging_keyring
+from tests.support.hanging_keyring import HangingKeyring
 
 TOKEN = "Zx9-secret-api-token-value-0123456789abcdef"
 PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEsecretkeymaterial\n-----END RSA PRIVATE KEY-----\n"
@@ -443,3 +446,54 @@ def test_secret_never_appears_in_the_error_even_if_the_backend_echoes_it() -> No
 
 def test_the_session_keyring_names_itself_for_the_user() -> None:
     assert SecretStore(MemoryKeyring()).store_name() == "this session only (memory)"
+
+
+# -- a keyring that never answers ---------------------------------------------------------------
+
+
+@pytest.fixture
+def hanging() -> Iterator[HangingKeyring]:
+    hanging_keyring.rearm()
+    yield HangingKeyring()
+    hanging_keyring.release()  # let the abandoned daemon threads finish
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: s.get_api_token("work"),
+        lambda s: s.set_api_token("work", TOKEN),
+        lambda s: s.delete_api_token("work"),
+        lambda s: s.list_signing_key_ids("work"),
+        lambda s: s.delete_signing_keys("work"),
+    ],
+    ids=["read", "save", "delete", "list keys", "delete keys"],
+)
+def test_a_keyring_that_never_answers_becomes_a_sentence(
+    hanging: HangingKeyring, call: Callable[[SecretStore], object]
+) -> None:
+    store = SecretStore(backend=hanging, timeout=0.2)
+    with pytest.raises(SecretStoreError) as caught:
+        call(store)
+    assert "did not answer in time" in caught.value.message
+    assert "unlock prompt" in caught.value.message
+    # The next call is not stuck behind the first one.
+    with pytest.raises(SecretStoreError):
+        store.get_api_token("other")
+
+
+def test_choosing_a_backend_that_hangs_is_bounded_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    stuck = threading.Event()
+
+    def never() -> KeyringBackend:
+        stuck.wait()
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(keyring, "get_keyring", never)
+    store = SecretStore(timeout=0.2)
+    try:
+        with pytest.raises(SecretStoreError, match="did not answer in time"):
+            store.get_api_token("work")
+        assert store.store_name() == "no keyring available"
+    finally:
+        stuck.set()

@@ -14,8 +14,9 @@ decision; this module only ever talks to the keyring.
 from __future__ import annotations
 
 import json
+import math
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -31,8 +32,25 @@ from keyring.errors import (
 )
 
 from cfstream_gui.core.credentials import clean_api_token
+from cfstream_gui.core.daemon_calls import CallTimedOut, call_bounded
 
 SERVICE = "cfstream-gui"
+# Long enough to type a password into an unlock prompt; short enough that a prompt nobody sees
+# (no display, a locked screen) turns into a message rather than a hang.
+KEYRING_TIMEOUT = 30.0
+KEYRING_TIMEOUT_ENV = "CFSTREAM_KEYRING_TIMEOUT"
+
+
+def keyring_timeout(env: Mapping[str, str]) -> float:
+    """Seconds one keyring call may take: `CFSTREAM_KEYRING_TIMEOUT` when it is a positive
+    number of seconds (a slow keyring, or a test), else the default."""
+    try:
+        value = float(env.get(KEYRING_TIMEOUT_ENV, ""))
+    except ValueError:
+        return KEYRING_TIMEOUT
+    return value if math.isfinite(value) and value > 0 else KEYRING_TIMEOUT
+
+
 _T = TypeVar("_T")
 
 # (module, class name) of known backends -> what a user calls that store. Matched along the
@@ -63,8 +81,15 @@ class SecretStoreError(Exception):
 
 
 class SecretStore:
-    def __init__(self, backend: KeyringBackend | None = None) -> None:
+    """`timeout`: how long one keyring call may take before it is given up with a
+    SecretStoreError (an unlock prompt nobody answers would otherwise wait forever). The call
+    runs in a daemon thread, so even one that never returns cannot keep the process alive."""
+
+    def __init__(
+        self, backend: KeyringBackend | None = None, *, timeout: float | None = None
+    ) -> None:
         self._backend = backend
+        self._timeout = KEYRING_TIMEOUT if timeout is None else timeout
         self._lock = threading.Lock()
 
     # -- API token ---------------------------------------------------------------------------
@@ -161,10 +186,14 @@ class SecretStore:
     # -- internals ---------------------------------------------------------------------------
 
     def _resolve(self) -> KeyringBackend:
-        with self._lock:
+        if not self._lock.acquire(timeout=self._timeout):  # another thread's choice hangs
+            raise SecretStoreError(_no_answer_message("opened", "the keyring"))
+        try:
             if self._backend is None:
                 try:
-                    self._backend = keyring.get_keyring()
+                    self._backend = call_bounded(keyring.get_keyring, self._timeout, "keyring")
+                except CallTimedOut:
+                    raise SecretStoreError(_no_answer_message("opened", "the keyring")) from None
                 except Exception as exc:  # a bad PYTHON_KEYRING_BACKEND raises ImportError etc.
                     raise SecretStoreError(
                         "The keyring could not be loaded. Check PYTHON_KEYRING_BACKEND and the "
@@ -172,14 +201,19 @@ class SecretStore:
                         _detail(exc, None),
                     ) from None
             return self._backend
+        finally:
+            self._lock.release()
+
+    def _bounded(self, backend: KeyringBackend) -> _Bounded:
+        return _Bounded(backend, self._timeout)
 
     def _call(
         self,
         verb: str,
         what: str,
-        op: Callable[[KeyringBackend], _T],
+        op: Callable[[_Bounded], _T],
     ) -> _T:
-        backend = self._resolve()
+        backend = self._bounded(self._resolve())
         with _translated(verb, what, None):
             return op(backend)
 
@@ -192,13 +226,13 @@ class SecretStore:
                 "Choose another keyring backend, or set CLOUDFLARE_API_TOKEN for this run."
             )
         with _translated("save", what, secret):
-            backend.set_password(SERVICE, user, secret)
+            self._bounded(backend).set_password(SERVICE, user, secret)
 
     def _delete(self, user: str, what: str) -> bool:
         """Delete one entry; whether there was one. Asked first rather than read from the
         delete, because some backends (the null one) "delete" what never was without a word,
         and callers tell the user what was removed."""
-        backend = self._resolve()
+        backend = self._bounded(self._resolve())
         with _translated("delete", what, None):
             if backend.get_password(SERVICE, user) is None:
                 return False
@@ -215,7 +249,7 @@ class SecretStore:
         user = _index_user(profile)
         what = "the list of saved signing keys"
         if ids:
-            backend = self._resolve()
+            backend = self._bounded(self._resolve())
             with _translated("save", what, None):
                 backend.set_password(SERVICE, user, json.dumps(ids))
         else:
@@ -227,6 +261,8 @@ def _translated(verb: str, what: str, secret: str | None) -> Iterator[None]:
     """Turn whatever the backend raises into a SecretStoreError a user can act on."""
     try:
         yield
+    except CallTimedOut:
+        raise SecretStoreError(_no_answer_message(_PAST[verb], what)) from None
     except PasswordDeleteError as exc:
         raise SecretStoreError(
             f"The keyring refused to delete {what}. Unlock it and try again, or remove the "
@@ -265,6 +301,41 @@ def _translated(verb: str, what: str, secret: str | None) -> Iterator[None]:
 
 
 _PAST = {"read": "read", "save": "saved", "delete": "deleted"}
+
+
+def _no_answer_message(done: str, what: str) -> str:
+    return (
+        f"The keyring did not answer in time, so {what} could not be {done}; an unlock prompt "
+        "may be waiting. Unlock the keyring and try again, or set CLOUDFLARE_API_TOKEN for "
+        "this run."
+    )
+
+
+class _Bounded:
+    """A backend whose every call gives up after `timeout` seconds (CallTimedOut)."""
+
+    def __init__(self, backend: KeyringBackend, timeout: float) -> None:
+        self._backend = backend
+        self._timeout = timeout
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return call_bounded(
+            lambda: self._backend.get_password(service, username), self._timeout, "keyring read"
+        )
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        call_bounded(
+            lambda: self._backend.set_password(service, username, password),
+            self._timeout,
+            "keyring write",
+        )
+
+    def delete_password(self, service: str, username: str) -> None:
+        call_bounded(
+            lambda: self._backend.delete_password(service, username),
+            self._timeout,
+            "keyring delete",
+        )
 
 
 def _no_keyring_message(verb: str, what: str) -> str:
