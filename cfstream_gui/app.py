@@ -1,7 +1,8 @@
 """Start the desktop app: the QApplication, the qasync event loop, and the main window.
 
-Everything the window needs is built here and passed in (profiles, secrets, API clients, the
-saved form, the clock); nothing below looks anything up globally.
+Everything the window needs is built here and wired into its controller (profiles, secrets,
+API clients behind the one token service, the saved form, the clock); nothing below looks
+anything up globally.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -24,14 +25,16 @@ from PySide6.QtWidgets import QApplication
 import qasync  # after PySide6, so qasync binds to it rather than probing other Qt bindings
 
 from cfstream_gui import APP_ID, APP_NAME, __version__
-from cfstream_gui.core.clients import default_factory
+from cfstream_gui.core.clients import ClientFactory, ClientPool, default_factory
 from cfstream_gui.core.storage.form_state import FormStore, SessionFormStore
 from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore, keyring_timeout
+from cfstream_gui.core.token_service import TokenService
 from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui.crash_dialog import CrashHandler
-from cfstream_gui.ui.main_window import MainWindow
+from cfstream_gui.ui.window.controller import WindowController
+from cfstream_gui.ui.window.main_window import MainWindow
 
 SANDBOX_PROFILE = "sandbox"
 # Built from the top-level resources/ folder (docs/architecture.md).
@@ -66,6 +69,39 @@ def sandbox_profile(sandbox: Sandbox) -> Profile:
     )
 
 
+def open_main_window(
+    *,
+    profiles: ProfileStore,
+    secrets: SecretStore,
+    client_factory: ClientFactory,
+    form_store: FormStore,
+    clock: Callable[[], float] = time.time,
+    extra_profiles: Sequence[Profile] = (),
+    session_tokens: Mapping[str, str] | None = None,
+    prefer_profile: str | None = None,
+    env: Mapping[str, str] | None = None,
+    session_secrets: SecretStore | None = None,
+) -> MainWindow:
+    """The main window (the view) with its controller (which owns what it does), wired and
+    showing the profiles and the restored form. `session_secrets` holds the signing keys of
+    session-only profiles (the sandbox's), so they never reach `secrets`' keyring."""
+    window = MainWindow(clock=clock)
+    controller = WindowController(
+        window,
+        service=TokenService(ClientPool(client_factory), profiles=profiles, clock=clock),
+        profiles=profiles,
+        form_store=form_store,
+        secrets=secrets,
+        session_secrets=session_secrets,
+        env=env,
+        clock=clock,
+        parent=window,
+    )
+    window.attach(controller)
+    controller.start(extra_profiles, session_tokens, prefer_profile)
+    return window
+
+
 def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
     extra: list[Profile] = []
     tokens: dict[str, str] = {}
@@ -76,7 +112,7 @@ def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
         # Keys made or imported for the sandbox profile live in memory for this session only:
         # the sandbox never touches the real keyring.
         session_secrets = SecretStore(backend=MemoryKeyring())
-    window = MainWindow(
+    window = open_main_window(
         profiles=ProfileStore(env=env),
         secrets=SecretStore(timeout=keyring_timeout(env)),
         client_factory=default_factory(env),
@@ -152,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     crash = None
     try:
         window = build_window(sandbox, os.environ)
-        crash = CrashHandler(secrets=window.secrets_in_use, parent=lambda: window)
+        crash = CrashHandler(secrets=window.controller.secrets_in_use, parent=lambda: window)
         crash.install()
         closed = loop.create_future()
         window.closed.connect(lambda: closed.done() or closed.set_result(None))

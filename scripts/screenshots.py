@@ -26,7 +26,7 @@ import qasync  # after PySide6
 from cfstream_gui.app import build_window
 from cfstream_gui.core.models import AccessRule, SigningEngine
 from cfstream_gui.sandbox import Fault, Sandbox
-from cfstream_gui.ui.main_window import MainWindow
+from cfstream_gui.ui.window.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTLE_SECONDS = 0.3  # long enough for layouts, the keyring probe and repaints
@@ -67,14 +67,14 @@ async def shoot(window: MainWindow, sandbox: Sandbox, out_dir: Path) -> None:
     await settle()
     save(window, out_dir, "main-rules.png")
 
-    await window.create_token()
+    await window.controller.create()
     await settle()
     if not window.result.token():
         raise SystemExit(f"the create failed: {window.banner.message()}")
     save(window, out_dir, "main-token.png")
 
     sandbox.inject_fault(Fault(status=429, headers={"Retry-After": "300"}))
-    await window.create_token()
+    await window.controller.create()
     await settle()
     if "rate limit" not in window.banner.message():
         raise SystemExit(f"expected the rate-limit banner, got: {window.banner.message()!r}")
@@ -91,9 +91,9 @@ async def shoot(window: MainWindow, sandbox: Sandbox, out_dir: Path) -> None:
 async def sign_locally(window: MainWindow) -> None:
     """A signing key made on the sandbox account (kept in the session keyring), the local
     engine chosen, the request preview open, and a token signed here."""
-    sandbox_keys = await window.engines.key_service()
+    sandbox_keys = await window.controller.keys.key_service()
     key = await sandbox_keys.create()
-    window.keys.refresh()
+    window.controller.keys.refresh()
     window.form.signing.want_key(key.key_id)
     for _ in range(100):
         if key.key_id in window.form.signing.key_ids():
@@ -107,7 +107,7 @@ async def sign_locally(window: MainWindow) -> None:
     window.form.rulesEditor.set_rules(
         [AccessRule("allow", "ip.geoip.country", ("US", "CA")), AccessRule("block", "any")]
     )
-    await window.create_token()
+    await window.controller.create()
     await settle()
     if window.banner.isVisible():
         raise SystemExit(f"local signing failed: {window.banner.message()}")

@@ -28,12 +28,16 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 # isort: split
 import qasync  # after PySide6
 
+from cfstream_gui.core.clients import ClientPool, default_factory
 from cfstream_gui.core.cloudflare import StreamClient
 from cfstream_gui.core.keys.service import KeyService
 from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
+from cfstream_gui.core.storage.profiles import Profile
 from cfstream_gui.core.storage.secrets import SecretStore
+from cfstream_gui.core.token_service import TokenService
 from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui.batch.dialog import BatchDialog
+from cfstream_gui.ui.batch.setup import BatchSetup
 from cfstream_gui.ui.common.confirm_box import confirmation_box
 from cfstream_gui.ui.keys.import_dialog import KeyImportDialog, UnsavedKeyDialog
 from cfstream_gui.ui.keys.signing_keys_dialog import SigningKeysDialog
@@ -145,9 +149,12 @@ async def keys_shots(sandbox: Sandbox, out: Path) -> KeyService:
 
 async def batch_shots(service: KeyService, out: Path) -> None:
     held = [row.key_id for row in (await service.inventory()).rows if row.state.can_sign]
-    dialog = BatchDialog(
-        held, service.load, customer_code=Sandbox.DEMO_CUSTOMER_CODE, clock=lambda: NOW
+    # A batch signs here and never asks the API: the pool's clients are never made.
+    tokens = TokenService(ClientPool(default_factory({})), clock=lambda: NOW)
+    profile = Profile(
+        PROFILE, account_id=Sandbox.DEMO_ACCOUNT_ID, customer_code=Sandbox.DEMO_CUSTOMER_CODE
     )
+    dialog = BatchDialog(BatchSetup(held, service.load, tokens, profile, clock=lambda: NOW))
     await shoot(dialog, out / "batch-empty.png")
     ids = [uuid.uuid4().hex for _ in range(50)]
     lines = [*ids[:2], "not-a-video", *ids[2:40], "12345", *ids[40:]]
@@ -158,7 +165,8 @@ async def batch_shots(service: KeyService, out: Path) -> None:
     dialog.close()
     await dialog.wait_idle()
 
-    none = BatchDialog([], service.load, customer_code=None, clock=lambda: NOW)
+    no_code = Profile(PROFILE, account_id=Sandbox.DEMO_ACCOUNT_ID)
+    none = BatchDialog(BatchSetup([], service.load, tokens, no_code, clock=lambda: NOW))
     none.expEdit.setText("30h")
     await shoot(none, out / "batch-no-key.png")
     none.close()

@@ -53,7 +53,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from cfstream_gui import app
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.crash_dialog import CrashDialog
-from cfstream_gui.ui.main_window import MainWindow
+from cfstream_gui.ui.window.main_window import MainWindow
 
 
 class Boom(Exception):

@@ -1,32 +1,24 @@
-"""The row under the form: why Create is unavailable (or a warning), the busy indicator,
-Cancel, and Create itself, plus the rate-limit countdown that keeps Create disabled."""
+"""The row under the form: why Create is unavailable (or a warning, or the rate-limit
+countdown), the busy indicator, Cancel, and Create itself. It shows what the window controller
+says; the countdown's clock is the controller's."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
-from cfstream_gui.core.cloudflare._errors import human_duration
 from cfstream_gui.core.validation import Problem
 
 CREATE_TEXT = "Create token"
 CREATE_TIP = "Create the token (Ctrl+Return)"
 READY_TEXT = "Ready: Ctrl+Return creates the token."
-# When Cloudflare rate-limits without saying for how long.
-DEFAULT_RATE_LIMIT_WAIT = 60.0
 
 
 class ActionBar(QWidget):
-    # Once a second while a rate-limit countdown runs, so the window can refresh its state.
-    tick = Signal()
-
-    def __init__(self, clock: Callable[[], float] = time.time, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._clock = clock
-        self._retry_at: float | None = None
         self.createTokenButton = QPushButton(CREATE_TEXT)
         self.createTokenButton.setObjectName("createTokenButton")
         self.createTokenButton.setAccessibleName("Create token")
@@ -52,9 +44,6 @@ class ActionBar(QWidget):
         self.createStatusLabel.setSizePolicy(
             QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
         )
-        self._ticker = QTimer(self)
-        self._ticker.setInterval(1000)
-        self._ticker.timeout.connect(self.tick)
 
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -92,33 +81,3 @@ class ActionBar(QWidget):
         else:
             self.createStatusLabel.setText(READY_TEXT)
             self.createStatusLabel.setToolTip("")
-
-    # -- rate limit -------------------------------------------------------------------------
-
-    def start_rate_limit(self, retry_after: float | None) -> None:
-        wait = retry_after if retry_after is not None else DEFAULT_RATE_LIMIT_WAIT
-        self._retry_at = self._clock() + wait
-        self._ticker.start()
-
-    def rate_limit_reason(self) -> str:
-        """The sentence that keeps Create disabled, or "" once the wait is over."""
-        if self._retry_at is None:
-            return ""
-        left = self._retry_at - self._clock()
-        if left <= 0:
-            self._retry_at = None
-            self._ticker.stop()
-            return ""
-        return f"Cloudflare's rate limit: Create is available again in {countdown(left)}."
-
-    def stop_timers(self) -> None:
-        self._ticker.stop()
-
-
-def countdown(seconds: float) -> str:
-    """'45 seconds' under a minute and a half, then '4:59 min'."""
-    whole = max(0, int(seconds + 0.999))
-    if whole < 90:
-        return human_duration(whole)
-    minutes, secs = divmod(whole, 60)
-    return f"{minutes}:{secs:02d} min"

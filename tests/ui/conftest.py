@@ -20,14 +20,14 @@ from PySide6.QtWidgets import QApplication, QWidget
 # isort: split
 import qasync  # after PySide6
 
-from cfstream_gui.app import SANDBOX_PROFILE, sandbox_profile
+from cfstream_gui.app import SANDBOX_PROFILE, open_main_window, sandbox_profile
 from cfstream_gui.core.cloudflare import StreamClient
 from cfstream_gui.core.credentials import Credentials
 from cfstream_gui.core.storage.form_state import FormStore
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Sandbox
-from cfstream_gui.ui.main_window import MainWindow
+from cfstream_gui.ui.window.main_window import MainWindow
 
 WAIT_MS = 10_000
 # Loops and windows of finished tests are kept alive to the end of the session. They sit in
@@ -101,7 +101,7 @@ def make_window(qtbot: Any, qloop: qasync.QEventLoop, sandbox: Sandbox) -> Itera
         clock: Callable[[], float] = time.time,
     ) -> MainWindow:
         env = {} if env is None else env
-        window = MainWindow(
+        window = open_main_window(
             profiles=ProfileStore(),  # the isolated config dir, via CFSTREAM_CONFIG_DIR
             secrets=SecretStore(),
             client_factory=client_factory,

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from cfstream_gui import APP_ID, APP_NAME, __version__, app
 from cfstream_gui.core.storage.form_state import FormState, FormStore
 from cfstream_gui.ui.crash_dialog import CrashHandler, redact
-from cfstream_gui.ui.main_window import MainWindow
+from cfstream_gui.ui.window.main_window import MainWindow
 
 
 def _main_windows() -> list[MainWindow]:

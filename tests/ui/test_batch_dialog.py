@@ -22,16 +22,20 @@ from PySide6.QtGui import QGuiApplication
 # isort: split
 import qasync  # after PySide6
 
+from cfstream_gui.core import token_service
 from cfstream_gui.core.batch import OUTPUT_COLUMNS
+from cfstream_gui.core.clients import ClientPool
 from cfstream_gui.core.cloudflare import StreamClient
 from cfstream_gui.core.keys.service import KeyService
 from cfstream_gui.core.keys.signing_key import SigningKey
+from cfstream_gui.core.storage.profiles import Profile
 from cfstream_gui.core.storage.secrets import SecretStore
+from cfstream_gui.core.token_service import TokenService
 from cfstream_gui.sandbox import Sandbox
-from cfstream_gui.ui.batch import dialog as batch_dialog
 from cfstream_gui.ui.batch.dialog import BatchDialog
+from cfstream_gui.ui.batch.setup import BatchSetup
 from tests.support.rsa_keys import pkcs8_pem, rsa_key
-from tests.ui.conftest import WAIT_MS
+from tests.ui.conftest import WAIT_MS, client_factory
 
 PROFILE = "work"
 KEY_ID = "5a" * 16
@@ -63,13 +67,15 @@ def open_dialog(qtbot: Any, qloop: qasync.QEventLoop, keys: KeyService) -> Itera
     def make(
         key_ids: list[str] | None = None, load: Callable[[str], SigningKey] | None = None
     ) -> BatchDialog:
-        dialog = BatchDialog(
-            [KEY_ID] if key_ids is None else key_ids,
-            load or keys.load,
-            customer_code=CUSTOMER,
+        setup = BatchSetup(
+            key_ids=[KEY_ID] if key_ids is None else key_ids,
+            load_key=load or keys.load,
+            # Signs through the one token flow; a batch never asks the API (nor this pool).
+            service=TokenService(ClientPool(client_factory), clock=lambda: NOW),
+            profile=Profile(PROFILE, account_id="0" * 32, customer_code=CUSTOMER),
             clock=lambda: NOW,
-            jobs=1,
         )
+        dialog = BatchDialog(setup, jobs=1)
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.waitExposed(dialog)
@@ -249,7 +255,7 @@ def test_an_unexpected_failure_ends_the_run_and_reaches_the_crash_dialog(
     def broken_pool(*_args: Any, **_kwargs: Any) -> Any:
         raise BrokenProcessPool("A child process terminated abruptly")
 
-    monkeypatch.setattr(batch_dialog, "sign_batch", broken_pool)
+    monkeypatch.setattr(token_service, "sign_batch", broken_pool)
     start(qtbot, dialog)
     finish(qtbot, dialog)
     qtbot.waitUntil(lambda: bool(reported), timeout=WAIT_MS)

@@ -23,7 +23,7 @@ from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui.batch.dialog import BatchDialog
 from cfstream_gui.ui.keys.import_dialog import KeyImportDialog
 from cfstream_gui.ui.keys.signing_keys_dialog import SigningKeysDialog
-from cfstream_gui.ui.main_window import MainWindow
+from cfstream_gui.ui.window.main_window import MainWindow
 from tests.support.rsa_keys import pkcs8_pem, rsa_key
 from tests.ui.conftest import WAIT_MS, WindowFactory, by_name, close_window
 
@@ -200,7 +200,7 @@ def test_preview_shows_the_claims_for_local_signing(
     choose_engine(window, SigningEngine.LOCAL)
     uid = sandbox.video_uids(signed=True)[0]
     fill_video(window, uid)
-    now = window._clock()
+    now = window.controller._clock()
     window.form.expiry.set_value(int(now) + 7200)
 
     text = window.form.preview.text()

@@ -20,7 +20,7 @@ from cfstream_gui.core.storage.secrets import SERVICE
 from cfstream_gui.core.tokens import decode_token
 from cfstream_gui.core.urls import URL_KINDS, playback_urls
 from cfstream_gui.sandbox import Fault, Sandbox
-from cfstream_gui.ui.main_window import MainWindow
+from cfstream_gui.ui.window.main_window import MainWindow
 from tests.ui.conftest import WAIT_MS, WindowFactory, by_name, close_window, saved_sandbox_profile
 
 ROOT = QModelIndex()
@@ -49,10 +49,10 @@ def click(qtbot: Any, window: MainWindow, name: str) -> None:
 def create(qtbot: Any, window: MainWindow) -> None:
     """Press Create and wait until the request is over, whatever its outcome."""
     qtbot.waitUntil(lambda: button(window, "createTokenButton").isEnabled(), timeout=WAIT_MS)
-    finished = window.runner.finished
+    finished = window.controller.finished
     click(qtbot, window, "createTokenButton")
     # Not "busy, then idle": a fast answer (a 429) can start and end between two polls.
-    qtbot.waitUntil(lambda: window.runner.finished > finished, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.controller.finished > finished, timeout=WAIT_MS)
 
 
 def fill_video(qtbot: Any, window: MainWindow, uid: str) -> None:
@@ -227,7 +227,7 @@ def test_preview_opens_the_watch_page(
 def form_snapshot(window: MainWindow) -> tuple[Any, ...]:
     return (
         window.account.account_id(),
-        window.account.api_token(),
+        window.controller.tokens.api_token(),
         window.form.video_uid(),
         window.form.expiry.value(),
         window.form.rules(),
@@ -304,7 +304,7 @@ def test_rate_limit_lifts_when_the_wait_is_over(
     create(qtbot, window)
     assert not button(window, "createTokenButton").isEnabled()
     now[0] += 301
-    window.update_create_state()
+    window.controller.refresh()
     assert button(window, "createTokenButton").isEnabled()
 
 
@@ -362,7 +362,7 @@ def test_bad_ids_are_marked_at_the_field(qtbot: Any, make_window: WindowFactory)
     message = by_name(window, QLabel, "accountIdMessage")
     assert message.isVisible() and "Account ID" in message.text()
     assert not button(window, "createTokenButton").isEnabled()
-    profile = window.account.profile()
+    profile = window.controller.tokens.profile()
     assert profile is not None
     account.setText(profile.account_id)
     assert account.property("invalid") == ""
@@ -529,7 +529,9 @@ def test_api_token_is_read_from_the_keyring(
     memory_keyring.set_password(SERVICE, "api-token:work", sandbox.DEMO_API_TOKEN)
     window = make_window(use_sandbox_profile=False)
     assert window.account.profile_name() == "work"
-    qtbot.waitUntil(lambda: window.account.api_token() == sandbox.DEMO_API_TOKEN, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: window.controller.tokens.api_token() == sandbox.DEMO_API_TOKEN, timeout=WAIT_MS
+    )
     assert label_text(window, "tokenStoreLabel") == "Kept in: this session only (memory)"
     fill_video(qtbot, window, sandbox.video_uids(signed=True)[0])
     create(qtbot, window)
@@ -567,7 +569,9 @@ def test_unchecking_remember_deletes_the_token_from_the_keyring(
     saved_sandbox_profile(sandbox)
     memory_keyring.set_password(SERVICE, "api-token:work", sandbox.DEMO_API_TOKEN)
     window = make_window(use_sandbox_profile=False)
-    qtbot.waitUntil(lambda: window.account.api_token() == sandbox.DEMO_API_TOKEN, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: window.controller.tokens.api_token() == sandbox.DEMO_API_TOKEN, timeout=WAIT_MS
+    )
     qtbot.mouseClick(window.account.rememberTokenCheck, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: memory_keyring.get_password(SERVICE, "api-token:work") is None, timeout=WAIT_MS
@@ -587,7 +591,7 @@ def test_environment_token_wins_and_is_labelled(
     window = make_window(
         use_sandbox_profile=False, env={"CLOUDFLARE_API_TOKEN": sandbox.DEMO_API_TOKEN}
     )
-    assert window.account.api_token() == sandbox.DEMO_API_TOKEN
+    assert window.controller.tokens.api_token() == sandbox.DEMO_API_TOKEN
     assert label_text(window, "tokenStoreLabel") == "Kept in: environment (CLOUDFLARE_API_TOKEN)"
     assert line(window, "apiTokenEdit").isReadOnly()
     assert not window.account.rememberTokenCheck.isEnabled()
@@ -600,7 +604,7 @@ def test_sandbox_token_never_reaches_the_keyring(
     assert "this session only" in label_text(window, "tokenStoreLabel")
     fill_video(qtbot, window, sandbox.video_uids(signed=True)[0])
     create(qtbot, window)
-    qtbot.waitUntil(lambda: not window._tasks.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.controller.tasks.busy, timeout=WAIT_MS)
     assert memory_keyring.store == {}
 
 

@@ -1,16 +1,17 @@
 """Batch signing: the GUI twin of `cfstream-token batch --local`.
 
 Pasted video IDs (or CSV with `video`, `exp`, `rules` columns) are signed here with a held key,
-by `core.batch.sign_batch` in a worker thread so the window stays live. The worker reports
-progress through a Qt signal (queued to the UI thread) and polls a `threading.Event` that the
-Cancel button sets. Every input line ends as a token or as a listed problem.
+through the one token flow (`TokenService.sign_many`) in a worker thread so the window stays
+live; the links' customer code is the one the CLI and the window would use (the profile's, a
+pasted link's, or one learnt this session). The worker reports progress through a Qt signal
+(queued to the UI thread) and polls a `threading.Event` that the Cancel button sets. Every input
+line ends as a token or as a listed problem.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
@@ -41,15 +42,13 @@ from cfstream_gui.core.batch import (
     BatchRow,
     RowError,
     parse_batch_input,
-    sign_batch,
     write_results_csv,
 )
 from cfstream_gui.core.keys.checks import KeyImportError
 from cfstream_gui.core.keys.service import KeyNotHeldError
-from cfstream_gui.core.keys.signing_key import SigningKey
 from cfstream_gui.core.storage.secrets import SecretStoreError
 from cfstream_gui.core.timeparse import TimeParseError, describe, parse_when, to_epoch
-from cfstream_gui.core.validation import Problem, Severity, check_times
+from cfstream_gui.core.validation import Problem, Severity, ValidationError, check_times
 from cfstream_gui.ui.batch.results import (
     ResultsModel,
     outcome_text,
@@ -58,6 +57,7 @@ from cfstream_gui.ui.batch.results import (
     results_csv_text,
     results_table,
 )
+from cfstream_gui.ui.batch.setup import BatchSetup
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.common.error_banner import ErrorBanner
 from cfstream_gui.ui.common.inline_message import (
@@ -77,7 +77,6 @@ PLACEHOLDER = (
     "  5d5bc37ffcf54c9b82e996823bffbb81,2h,allow country US;block any"
 )
 NO_KEYS = "No signing key is held here; create or import one under Signing keys first."
-KeyLoader = Callable[[str], SigningKey]
 SavePathChooser = Callable[[QWidget], str | None]
 
 
@@ -87,21 +86,13 @@ def choose_csv_path(parent: QWidget) -> str | None:
 
 
 class BatchDialog(QDialog):
-    """`key_ids` are the held keys offered; `load_key` (run in a worker thread) turns the chosen
-    one into a SigningKey. `customer_code` fills the URL columns of the CSV."""
-
     # (rows done, rows in total), emitted from the worker thread.
     progressed = Signal(int, int)
 
     def __init__(
         self,
-        key_ids: Sequence[str],
-        load_key: KeyLoader,
+        setup: BatchSetup,
         *,
-        customer_code: str | None,
-        delivery_base: str | None = None,
-        default_key_id: str | None = None,
-        clock: Callable[[], float] = time.time,
         jobs: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -110,17 +101,17 @@ class BatchDialog(QDialog):
         self.setWindowTitle("Sign many tokens")
         self.setStyleSheet(FIELD_STYLE)
         self.resize(900, 760)
-        self._load_key = load_key
-        self._customer_code = customer_code
-        self._delivery_base = delivery_base
-        self._clock = clock
+        self._setup = setup
+        self._customer_code = setup.customer_code()
+        self._delivery_base = setup.profile.delivery_base_url
+        self._clock = setup.clock
         self._jobs = jobs
         self._stop = threading.Event()
         self._tasks = BackgroundTasks()
         self._running = False
         # Overridable so tests need no native file dialog.
         self.choose_save_path: SavePathChooser = choose_csv_path
-        self._build(key_ids, default_key_id)
+        self._build(setup.key_ids, setup.default_key_id)
         self.progressed.connect(self._on_progress)
         self._check_exp()
         self._update_buttons()
@@ -276,12 +267,11 @@ class BatchDialog(QDialog):
         if not rows and not errors:
             self.banner.show_error("There are no video IDs to sign.", PLACEHOLDER.split("\n")[0])
             return
-        now = datetime.fromtimestamp(self._clock(), UTC)
         self._stop.clear()
         self._set_running(True, len(rows))
         self.results.set_results([])
         self._show_problems([])
-        work = self._run(rows, errors, key_id, BatchDefaults(exp=exp), now)
+        work = self._run(rows, errors, key_id, BatchDefaults(exp=exp))
         self._tasks.spawn(work, "sign batch")
 
     async def _run(
@@ -290,7 +280,6 @@ class BatchDialog(QDialog):
         parse_errors: list[RowError],
         key_id: str,
         defaults: BatchDefaults,
-        now: datetime,
     ) -> None:
         loop = asyncio.get_running_loop()
         # Whatever happens (a broken worker pool, a bug, the dialog closing), the dialog must
@@ -299,28 +288,32 @@ class BatchDialog(QDialog):
         results: list[BatchResult] | None = None
         problems: list[RowError] = []
         try:
-            key = await loop.run_in_executor(None, self._load_key, key_id)
+            setup = self._setup
+            key = await loop.run_in_executor(None, setup.load_key, key_id)
             sign = partial(
-                sign_batch,
+                setup.service.sign_many,
                 rows,
                 key,
                 defaults,
-                now=now,
+                profile=setup.profile,
+                account_id=setup.account_id,
+                pasted_customer_code=setup.pasted_customer_code,
                 jobs=self._jobs,
                 progress=self.progressed.emit,
                 should_stop=self._stop.is_set,
             )
-            signed, errors = await loop.run_in_executor(None, sign)
+            outcome = await loop.run_in_executor(None, sign)
         except BatchCancelled:
             status = "Cancelled: no tokens were kept."
-        except (KeyNotHeldError, KeyImportError, SecretStoreError) as exc:
+        except (KeyNotHeldError, KeyImportError, SecretStoreError, ValidationError) as exc:
             status = ""
             if shiboken6.isValid(self):
                 self.banner.show_error(str(exc))
         else:
-            results = signed
-            problems = sorted(parse_errors + errors, key=lambda e: e.line)
-            status = outcome_text(len(signed), len(problems))
+            self._customer_code = outcome.customer_code.code
+            results = outcome.results
+            problems = sorted(parse_errors + outcome.errors, key=lambda e: e.line)
+            status = outcome_text(len(results), len(problems))
         finally:
             # Anything unexpected propagates on to BackgroundTasks, which hands it to
             # sys.excepthook: the crash dialog.

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from cfstream_gui.core.models import SigningEngine
 from cfstream_gui.ui.common.style import monospace_font
+from cfstream_gui.ui.keys.held_keys import no_key_reason
 
 ENGINE_NOTES = {
     SigningEngine.CLOUDFLARE: "Cloudflare signs with its own key: one API request per token.",
@@ -34,13 +35,6 @@ ENGINE_NOTES = {
 }
 READING_TEXT = "Reading the keyring…"
 NO_KEY_TEXT = "No signing key held for this profile"
-
-
-def no_key_reason(profile: str) -> str:
-    return (
-        f"No signing key is held for profile “{profile}”: create or import one with "
-        "Manage keys…, or sign with Cloudflare's key."
-    )
 
 
 class EnginePicker(QWidget):

@@ -1,0 +1,34 @@
+"""What a batch signs with: the held keys offered, how to load one, and the one token flow with
+the profile and account whose customer code the links use."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from cfstream_gui.core.keys.signing_key import SigningKey
+from cfstream_gui.core.storage.profiles import Profile
+from cfstream_gui.core.token_service import TokenService
+
+KeyLoader = Callable[[str], SigningKey]
+
+
+@dataclass(frozen=True)
+class BatchSetup:
+    """`key_ids` are the held keys offered; `load_key` (blocking: run it in a worker thread)
+    turns the chosen one into a SigningKey. The links' customer code is what `service` knows
+    for `profile`, `account_id` and the code of a pasted link, as for the CLI and the window."""
+
+    key_ids: Sequence[str]
+    load_key: KeyLoader
+    service: TokenService
+    profile: Profile
+    account_id: str = ""
+    pasted_customer_code: str | None = None
+    default_key_id: str | None = None
+    clock: Callable[[], float] = time.time
+
+    def customer_code(self) -> str | None:
+        known = self.service.known_code(self.profile, self.account_id, self.pasted_customer_code)
+        return known.code

@@ -1,0 +1,382 @@
+"""The main window's presenter: one object that owns what the window does, tested without it.
+
+It owns Create and Verify (one at a time; Cancel cancels the running one; closing cancels it and
+waits), the busy state, whether Create can be pressed (`gate.py`), the engine choice (what each
+signing engine needs, and the `TokenJob` it makes), the profiles and the API token in use
+(`ApiTokens`), the held signing keys (`HeldKeys`), and the saved form (`SavedForm`). The view
+(`view.WindowView`; `MainWindow`, or a test's fake) only shows what it is told and reports what
+the user did. Whatever goes wrong only ever fills the banner, never clears the form.
+
+Create and Verify are slots whose task is the running action: that task is what Cancel and
+closing cancel. Keyring reads and the like are background tasks, all ended on close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+# isort: split
+import qasync  # after PySide6, so qasync binds to it rather than probing other Qt bindings
+
+from cfstream_gui.core.cloudflare import ApiError, AuthError, RateLimited
+from cfstream_gui.core.models import SigningEngine, TokenRequest
+from cfstream_gui.core.storage.form_state import FormState, FormStore
+from cfstream_gui.core.storage.profiles import Profile, ProfileStore
+from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
+from cfstream_gui.core.token_service import LinkNeed, TokenJob, TokenResult, TokenService
+from cfstream_gui.core.validation import Problem, ValidationError
+from cfstream_gui.ui.account.tokens import ApiTokens
+from cfstream_gui.ui.common.async_support import BackgroundTasks
+from cfstream_gui.ui.form.request_preview import preview_text
+from cfstream_gui.ui.keys.held_keys import KEY_ERRORS, HeldKeys
+from cfstream_gui.ui.window import gate
+from cfstream_gui.ui.window.key_actions import KeyActions
+from cfstream_gui.ui.window.saved_form import SavedForm
+from cfstream_gui.ui.window.view import WindowView
+
+BUSY_TEXTS = {
+    SigningEngine.CLOUDFLARE: "Creating the token…",
+    SigningEngine.API_KEY: "Creating the token with your signing key…",
+    SigningEngine.LOCAL: "Signing the token on this computer…",
+}
+KEY_HINT = "Open Keys → Signing keys… to see which keys are held here."
+CANCELLED_TEXT = "Cancelled: no request is running any more, and the form is as you left it."
+PROFILE_HINT = "Fix the profile, or choose another one."
+REVALIDATE_MS = 15_000  # an expiry that was fine a minute ago may be in the past now
+TICK_MS = 1000  # the rate-limit countdown
+
+
+class WindowController(QObject):
+    # An action (create or verify) ended, whatever its outcome; `finished` counts them.
+    actionFinished = Signal()
+    # Closing has finished: nothing the controller started runs any more.
+    shutDown = Signal()
+
+    def __init__(
+        self,
+        view: WindowView,
+        *,
+        service: TokenService,
+        profiles: ProfileStore,
+        form_store: FormStore,
+        secrets: SecretStore,
+        session_secrets: SecretStore | None = None,
+        env: Mapping[str, str] | None = None,
+        clock: Callable[[], float] = time.time,
+        tasks: BackgroundTasks | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        """`session_secrets` holds the signing keys of session-only profiles (the sandbox's),
+        so they never reach `secrets`' keyring; without it those profiles use `secrets`."""
+        super().__init__(parent)
+        self._view = view
+        self._service = service
+        self._clock = clock
+        self.tasks = tasks if tasks is not None else BackgroundTasks()
+        self.tokens = ApiTokens(secrets, self.tasks, os.environ if env is None else env, self)
+        self.keys = KeyActions(
+            view,
+            tokens=self.tokens,
+            held=HeldKeys(secrets, session_secrets),
+            service=service,
+            tasks=self.tasks,
+            clock=clock,
+            parent=self,
+        )
+        self._saved = SavedForm(profiles, form_store, clock)
+        self._rate_limit = gate.RateLimit(clock)
+        self._busy = False
+        self._closing = False
+        self._shut_down = False
+        self._action: asyncio.Task[None] | None = None
+        # How many actions have ended, whatever their outcome: what a test (or a script driving
+        # the window) waits on, since a fast action can start and end between two polls.
+        self.finished = 0
+        self._ticker = self._timer(TICK_MS)
+        self._revalidator = self._timer(REVALIDATE_MS)
+        self.tokens.changed.connect(self._on_tokens_changed)
+        self.tokens.keyringProblem.connect(self._view.show_error)
+        self.keys.keysShown.connect(self.refresh)
+
+    def _timer(self, interval_ms: int) -> QTimer:
+        timer = QTimer(self)
+        timer.setInterval(interval_ms)
+        timer.timeout.connect(self.refresh)
+        return timer
+
+    def start(
+        self,
+        extra_profiles: Sequence[Profile] = (),
+        session_tokens: Mapping[str, str] | None = None,
+        prefer_profile: str | None = None,
+    ) -> None:
+        """Offer the profiles (`extra_profiles` first, their tokens in `session_tokens`), and
+        restore the last form, on `prefer_profile` if given."""
+        offered, problem = self._saved.offered_profiles(extra_profiles)
+        if problem:
+            self._view.show_error(problem, "Profiles are unavailable until the file is fixed.")
+        self.tokens.set_profiles(offered, session_tokens)
+        self._view.show_profiles(self.tokens.names())
+        restored = self._saved.restored(prefer_profile)
+        names = self.tokens.names()
+        if restored.profile in names:
+            self.choose_profile(restored.profile)
+        elif names:
+            self.choose_profile(names[0])
+        if restored.account_id is not None:
+            self._view.set_account_id(restored.account_id)
+        if restored.values is not None:
+            self._view.restore_form(restored.values)
+        self._revalidator.start()
+        self.refresh()
+
+    # -- the account ------------------------------------------------------------------------
+
+    def choose_profile(self, name: str) -> None:
+        profile = self.tokens.switch_to(name)
+        if profile is None:  # unknown, or shown already
+            return
+        self._view.show_profile(name, profile.account_id)
+        self._view.show_verify_status("")
+        self._view.show_api_token(self.tokens.display())
+        self.keys.refresh()
+        self.refresh()
+
+    def type_api_token(self, text: str) -> None:
+        self._view.show_verify_status("")
+        self.tokens.typed(text)
+
+    def set_remember(self, wanted: bool) -> None:
+        self.tokens.set_remember(wanted)
+
+    def _on_tokens_changed(self) -> None:
+        self._view.show_api_token(self.tokens.display())
+        self.refresh()
+
+    async def _remember_token(self) -> None:
+        try:
+            await self.tokens.remember()
+        except (SecretStoreError, ValueError) as exc:
+            self._view.show_notice(f"The API token works but was not saved: {exc}")
+
+    # -- whether Create can be pressed ------------------------------------------------------
+
+    def _problems(
+        self, request: TokenRequest, engine: SigningEngine, account_id: str
+    ) -> list[Problem]:
+        return gate.check(request, engine, account_id=account_id, now=int(self._clock()))
+
+    def _blocking_reason(self, problems: Sequence[Problem], engine: SigningEngine) -> str:
+        return gate.blocking_reason(
+            problems,
+            profile=self.tokens.profile(),
+            engine=engine,
+            key_id=self._view.key_id(),
+            keys_reading=self.keys.is_reading(),
+            credentials=self.tokens.credentials(),
+            token_problem=self.tokens.unusable_reason(),
+            token_reading=self.tokens.is_reading(),
+            rate_limit=self._rate_limit.reason(),
+        )
+
+    def refresh(self) -> None:
+        """Mark the form's problems and preview the request; unless an action runs, say
+        whether Create can be pressed."""
+        request = self._view.form_request()
+        engine = self._view.engine()
+        account_id = self._view.account_id()
+        problems = self._problems(request, engine, account_id)
+        self._view.mark_problems(problems, gate.account_problem(problems, account_id))
+        self._view.show_preview(
+            preview_text(
+                engine,
+                request,
+                key_id=self._view.key_id(),
+                account_id=account_id,
+                now=int(self._clock()),
+            )
+        )
+        if not self._rate_limit.active():
+            self._ticker.stop()
+        if self._busy:
+            return  # the running action has the buttons
+        reason = self._blocking_reason(problems, engine)
+        can_verify = self.tokens.credentials() is not None
+        self._view.show_state(reason, gate.warnings(problems), can_verify=can_verify)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def cancel(self) -> None:
+        if self._action is not None and not self._action.done():
+            self._action.cancel()
+
+    @qasync.asyncSlot()  # type: ignore[untyped-decorator]
+    async def create(self) -> None:
+        if self._busy or self._closing:  # a second click before the first request started
+            return
+        # Read once per Create: what is checked is what is sent, whatever changes meanwhile.
+        request, engine = self._view.form_request(), self._view.engine()
+        account_id, credentials = self._view.account_id(), self.tokens.credentials()
+        problems = self._problems(request, engine, account_id)
+        profile = self.tokens.profile()
+        if profile is None or self._blocking_reason(problems, engine):
+            self.refresh()
+            return
+        job = TokenJob(
+            request=request,
+            engine=engine,
+            profile=profile,
+            account_id=account_id,
+            credentials=credentials if engine.uses_network else None,
+            # Local signing touches no network at all, not even for the links.
+            links=LinkNeed.LOOKUP if engine.uses_network else LinkNeed.KNOWN,
+            pasted_customer_code=self._view.pasted_customer_code(),
+            remember_code=not self.tokens.is_session_only(),
+        )
+        self._begin(BUSY_TEXTS[engine])
+        try:
+            result = await self._make(job)
+        except asyncio.CancelledError:
+            self._view.show_notice(CANCELLED_TEXT)
+        except ApiError as exc:
+            self._show_api_error(exc)
+        except ValidationError as exc:  # the clock moved on, e.g. the expiry is now past
+            self._view.show_error(str(exc), "Fix the form and create again.")
+        except KEY_ERRORS as exc:
+            self._view.show_error(str(exc), KEY_HINT)
+        except ValueError as exc:  # a profile's bad API base URL
+            self._view.show_error(str(exc), PROFILE_HINT)
+        else:
+            self._view.show_token(result)
+            done = "Token created" if engine.uses_network else "Token signed on this computer"
+            self._view.show_status(done, 5000)
+            self.save_form()
+            if engine.uses_network:
+                await self._remember_token()
+        finally:
+            self._end()
+
+    async def _make(self, job: TokenJob) -> TokenResult:
+        """The token, made by the core's token service; the key engines sign with the held
+        key chosen, loaded here (off the UI thread)."""
+        if job.engine.uses_key:
+            job = replace(job, key=await self.keys.chosen_key(job.profile))
+        return await self._service.make(job)
+
+    @qasync.asyncSlot()  # type: ignore[untyped-decorator]
+    async def verify(self) -> None:
+        profile, credentials = self.tokens.profile(), self.tokens.credentials()
+        if self._busy or self._closing or profile is None or credentials is None:
+            return
+        self._begin("Asking Cloudflare about the API token…")
+        self._view.show_verify_status("checking")
+        try:
+            client = await self._service.client(profile, credentials)
+            status = await client.verify_token(self._view.account_id() or None)
+        except asyncio.CancelledError:
+            self._view.show_verify_status("")
+            self._view.show_notice(CANCELLED_TEXT)
+        except ApiError as exc:
+            self._view.show_verify_status("error", exc.message)
+            self._show_api_error(exc)
+        except ValueError as exc:
+            self._view.show_verify_status("error", str(exc))
+            self._view.show_error(str(exc), PROFILE_HINT)
+        else:
+            until = f" until {status.expires_on:%Y-%m-%d %H:%M} UTC" if status.expires_on else ""
+            self._view.show_verify_status(status.status, f"Token {status.id}{until}")
+            if status.is_active:
+                self._view.show_status("The API token is active", 5000)
+                await self._remember_token()
+            else:
+                self._view.show_error(
+                    f"Cloudflare says this API token is {status.status}.",
+                    "Create a new token with Stream Edit permission in the dashboard.",
+                )
+        finally:
+            self._end()
+
+    def _begin(self, text: str) -> None:
+        self._busy = True
+        self._action = asyncio.current_task()
+        self._view.show_busy(text)
+        self._view.clear_banner()
+
+    def _end(self) -> None:
+        self.finished += 1
+        self._busy = False
+        self._action = None
+        self._view.show_idle()
+        if not self._closing:
+            self.refresh()
+        self.actionFinished.emit()
+
+    def _show_api_error(self, exc: ApiError) -> None:
+        if isinstance(exc, RateLimited):
+            self._rate_limit.start(exc.retry_after)
+            self._ticker.start()
+        if isinstance(exc, AuthError):
+            self._view.show_verify_status("invalid", exc.message)
+        self._view.show_error(exc.message, exc.hint)
+
+    # -- the saved form ---------------------------------------------------------------------
+
+    def capture_form(self) -> FormState:
+        return self._saved.capture(
+            self._view.form_values(),
+            profile=self.tokens.profile_name(),
+            account_id=self._view.account_id(),
+        )
+
+    def save_form(self) -> None:
+        """Save the form, never with an API token of this session in it."""
+        problem = self._saved.save(self.capture_form(), secrets=self.tokens.known_secrets())
+        if problem:
+            self._view.show_status(f"The form could not be saved: {problem}", 8000)
+
+    def secrets_in_use(self) -> list[str]:
+        """Values the crash handler must cut out of anything it shows or logs."""
+        return [s for s in (*self.tokens.known_secrets(), *self.keys.loaded_secrets()) if s]
+
+    # -- closing ----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """The window is closing: save the form, then (in a task) cancel the running action,
+        close the dialogs and the API clients, and emit `shutDown`. Raises RuntimeError when
+        no event loop runs any more; then nothing async can be left running either."""
+        if self._closing:
+            return
+        self._closing = True
+        self._revalidator.stop()
+        self._ticker.stop()
+        self.save_form()
+        self.tasks.spawn(self._close(), "close the window")
+
+    async def _close(self) -> None:
+        await self.cancel_and_wait()
+        await self._view.close_dialogs()
+        await self.tasks.cancel_others()
+        await self._service.aclose()
+        self._shut_down = True
+        self.shutDown.emit()
+
+    async def cancel_and_wait(self) -> None:
+        """Cancel the running action, if any, and return once it has finished."""
+        action = self._action
+        if action is not None and not action.done():
+            action.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await action
+
+    def is_shut_down(self) -> bool:
+        return self._shut_down
