@@ -1,6 +1,7 @@
 """What a user asks for: access rules and a token request, and the JSON body they become.
 
-These are plain values. Checking them is `core.validation`'s job; sending them is `core.api`'s.
+These are plain values. Checking them is `core.validation`'s job; sending them is
+`core.cloudflare`'s.
 The body mirrors what the official `cloudflare` SDK sends for the same intent: fields the user
 did not set are left out (never JSON `null`), and `access_rules` travels as `accessRules`.
 """
