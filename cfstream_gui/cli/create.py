@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from cfstream_gui.core.clients import ClientPool, default_factory
@@ -88,14 +89,11 @@ def _job(
 
 
 def _with_target(job: TokenJob, target: Target) -> TokenJob:
-    return TokenJob(
-        request=job.request,
-        engine=job.engine,
+    return replace(
+        job,
         profile=target.profile,
         account_id=target.account_id,
         credentials=target.credentials,
-        key=job.key,
-        links=job.links,
         remember_code=target.saved,
     )
 
