@@ -177,6 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else list(argv)
     args = parse_args(args_list)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from cfstream_gui.display import missing_display
+
+    if (no_display := missing_display(os.environ)) is not None:
+        print(no_display, file=sys.stderr)  # rather than Qt's abort about xcb-cursor0
+        return 1
     app = _application(args_list)
     sandbox = Sandbox().start() if args.sandbox else None
     loop = qasync.QEventLoop(app)
