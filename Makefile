@@ -10,7 +10,8 @@ PIP    := $(VENV)/bin/pip
 SUITE_TIMEOUT ?= 900
 PYTEST := $(PY) -m pytest -q --timeout=120 --timeout-method=thread
 
-.PHONY: help run sandbox test check lint format typecheck pytest screenshots bench bench-quick clean
+.PHONY: help run sandbox test check lint format typecheck pytest screenshots bench bench-quick clean \
+        install-desktop uninstall-desktop
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -78,6 +79,14 @@ bench: $(VENV)/.bench-installed ## benchmarks as ratios against a same-run basel
 
 bench-quick: $(VENV)/.bench-installed ## every benchmark once, small (CI: they must run, not meet numbers)
 	QT_QPA_PLATFORM=offscreen timeout -k 10 600 $(PY) bench/run.py --quick
+
+# EXEC reaches the script through the environment, never pasted into the shell command: a path
+# with a quote or a backquote in it stays a path.
+install-desktop: ## menu entry, icons and metainfo for this user (EXEC=path/to/cfstream-gui)
+	@bash packaging/install-desktop.sh "$${EXEC:-}"
+
+uninstall-desktop: ## remove what install-desktop installed
+	@bash packaging/install-desktop.sh --uninstall
 
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
