@@ -1,8 +1,10 @@
 """The desktop file and AppStream metainfo pass their validators and say what the project says
-elsewhere; `make install-desktop` puts them and the icons where menus look, for one user."""
+elsewhere; `make install-desktop` puts them and the icons where menus look, for one user; the
+PyInstaller spec names every keyring backend keyring can pick."""
 
 from __future__ import annotations
 
+import ast
 import configparser
 import os
 import re
@@ -10,6 +12,7 @@ import shlex
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
 DESKTOP = PACKAGING / f"{APP_ID}.desktop"
 METAINFO = PACKAGING / f"{APP_ID}.metainfo.xml"
+SPEC = PACKAGING / "pyinstaller" / "cfstream-gui.spec"
 ICON_SIZES = [16, 24, 32, 48, 64, 128, 256, 512]
 
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -85,6 +89,19 @@ def test_the_metainfo_releases_match_the_changelog_and_the_version() -> None:
     newest, *_ = releases
     assert newest[0] is not None and numbers(newest[0]) >= numbers(__version__)
     assert component.find("content_rating") is not None
+
+
+def test_the_spec_names_every_keyring_backend_keyring_can_choose() -> None:
+    tree = ast.parse(SPEC.read_text(encoding="utf-8"))
+    listed = next(
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "KEYRING_BACKENDS" for t in node.targets)
+    )
+    plugins = {ep.value for ep in metadata.entry_points(group="keyring.backends")}
+    # fail and null are no plugins: keyring falls back to one, or a user names it.
+    assert set(listed) == plugins | {"keyring.backends.fail", "keyring.backends.null"}
 
 
 # -- make install-desktop -------------------------------------------------------------------
