@@ -66,6 +66,12 @@ pytest: $(VENV)/.test-installed
 	  QT_QPA_PLATFORM=offscreen timeout -k 10 $(SUITE_TIMEOUT) $(PYTEST) $(PYTEST_ARGS); \
 	fi
 
+# Needs no .venv: it builds its own throwaway one with the oldest release of each dependency.
+# `make test-lowest LOWEST_PATHS=tests` runs the whole suite there.
+.PHONY: test-lowest
+test-lowest: ## run the core and CLI tests against the oldest dependency releases pyproject allows
+	PYTHON=$(PYTHON) bash scripts/test-lowest.sh $(LOWEST_PATHS)
+
 screenshots: $(VENV)/.test-installed ## render every window offscreen to docs/screenshots/*.png, against the sandbox
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots_keys.py
