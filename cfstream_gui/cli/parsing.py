@@ -78,13 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "--sandbox",
-        action="store_true",
-        help="run create, keys or batch against a local sandbox started for this command (no "
-        "account, nothing saved: signing keys are held in memory for the run, and local "
-        "signing makes a throwaway key in the sandbox)",
-    )
+    _add_sandbox_flag(parser, default=False)
     _add_debug(parser, default=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_create(commands)
@@ -104,11 +98,25 @@ def _add_debug(parser: argparse.ArgumentParser, *, default: object) -> None:
     )
 
 
+def _add_sandbox_flag(parser: argparse.ArgumentParser, *, default: object) -> None:
+    # Before or after the subcommand, as people type it: SUPPRESS keeps the global value.
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        default=default,
+        help="run create, keys or batch against a local sandbox started for this command (no "
+        "account, nothing saved: signing keys are held in memory for the run, and local "
+        "signing makes a throwaway key in the sandbox); its links are examples on "
+        "Cloudflare's host, since the sandbox stops when the command ends",
+    )
+
+
 def _subparser(
     commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str
 ) -> argparse.ArgumentParser:
     sub = commands.add_parser(name, help=help_text, description=help_text)
     _add_debug(sub, default=argparse.SUPPRESS)
+    _add_sandbox_flag(sub, default=argparse.SUPPRESS)
     return sub
 
 
@@ -237,6 +245,7 @@ def _add_batch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_debug(sub, default=argparse.SUPPRESS)
+    _add_sandbox_flag(sub, default=argparse.SUPPRESS)
     sub.add_argument(
         "--local", action="store_true", help="sign locally (required: batches never use the API)"
     )

@@ -160,3 +160,45 @@ def test_sandbox_command_on_a_busy_port_is_2(cli: Run) -> None:
 
     assert result.code == 2
     assert f"port {port}" in result.err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["create", SIGNED_UID, "--sandbox"],
+        ["create", "--sandbox", SIGNED_UID, "-o", "json"],
+        ["keys", "create", "--sandbox"],
+        ["keys", "--sandbox", "list"],
+    ],
+)
+def test_sandbox_after_the_subcommand_means_the_same(
+    cli: Run, config_dir: Path, memory_keyring: MemoryKeyring, argv: list[str]
+) -> None:
+    result = cli(*argv)
+
+    assert result.code == 0, result.err
+    assert "using the local sandbox" in result.err
+    assert not config_dir.exists() or not any(config_dir.iterdir())
+    assert memory_keyring.store == {}
+
+
+@pytest.mark.parametrize("argv", [["login", "--sandbox"], ["profiles", "list", "--sandbox"]])
+def test_sandbox_after_a_real_only_command_is_refused_like_before_it(
+    cli: Run, config_dir: Path, argv: list[str]
+) -> None:
+    result = cli(*argv)
+
+    assert result.code == 2
+    assert "--sandbox works with create, keys and batch only" in result.err
+    assert not config_dir.exists()
+
+
+def test_sandbox_batch_accepts_the_flag_after_the_subcommand(cli: Run, tmp_path: Path) -> None:
+    source = tmp_path / "ids.txt"
+    source.write_text(f"{SIGNED_UID}\n")
+    out = tmp_path / "tokens.csv"
+
+    result = cli("batch", "--local", "-i", str(source), "-o", str(out), "--sandbox")
+
+    assert result.code == 0, result.err
+    assert decode_token(out.read_text().splitlines()[1].split(",")[2]).sub == SIGNED_UID
