@@ -41,7 +41,6 @@ from .parsing import parse_rule
 def run_create(args: argparse.Namespace, ctx: Context) -> int:
     now = datetime.now(UTC)
     request = build_request(args, now)
-    echo_times(request, ctx)
     if args.output == "mp4" and not request.downloadable:
         raise UsageError(
             "The mp4 output is a download URL, and downloads only work with a downloadable "
@@ -52,6 +51,7 @@ def run_create(args: argparse.Namespace, ctx: Context) -> int:
     require_usable_links(job.profile)  # a link's token must not travel over plain http
     check(service.check(job, now=to_epoch(now)), ctx)
     result = asyncio.run(_make(service, job))
+    echo_times(request, ctx)  # only now: a refused request has no expiry to speak of
     if job.links is LinkNeed.LOOKUP and result.customer_code.source is CodeSource.NONE:
         hint = customer_code_hint(job.profile.name)
         ctx.note(f"warning: no playback URLs: {result.links_note}. {hint}")
@@ -128,7 +128,8 @@ def build_request(args: argparse.Namespace, now: datetime) -> TokenRequest:
 
 def echo_times(request: TokenRequest, ctx: Context) -> None:
     """Say how typed times were understood, in UTC and local time (stderr, so stdout stays just
-    the output). Times not given are Cloudflare's defaults and are not mentioned."""
+    the output), once the token carries them. Times not given are Cloudflare's defaults and are
+    not mentioned."""
     for label, epoch in (("expires", request.exp), ("not before", request.nbf)):
         if epoch is not None:
             ctx.note(f"{label} {describe(from_epoch(epoch))}")
