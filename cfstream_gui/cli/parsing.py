@@ -206,7 +206,8 @@ def _add_keys(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "--show-private-key",
         action="store_true",
         help="also print the private key (base64 PEM, as Cloudflare sends it) once to stdout, "
-        "for use elsewhere; it cannot be fetched from Cloudflare again",
+        "after the key ID, for use elsewhere; it cannot be fetched from Cloudflare again. "
+        "`keys import` reads this output back as it is",
     )
     imported = _subparser(
         actions, "import", "keep an existing signing key's private key in the keyring"
