@@ -29,7 +29,7 @@ examples:
   cfstream-token create <uid> --exp 2h --rule "allow country US,MX" --rule "block any"
   cfstream-token keys create                  a signing key, kept in the keyring
   cfstream-token create <uid> --local         sign here with it: no API call, no rate limit
-  cfstream-token batch --local -i ids.txt -o tokens.csv --exp 6h
+  cfstream-token batch -i ids.txt -O tokens.csv --exp 6h    many tokens, signed here
 """
 
 _RULE_HELP = (
@@ -45,8 +45,8 @@ _KEY_HELP = (
     "from the keyring"
 )
 _BATCH_DESCRIPTION = """\
-Sign tokens for many videos on this computer (with --local; the API allows only 1,200 calls per
-5 minutes, so batches never use it). No request is sent.
+Sign tokens for many videos on this computer with a signing key from the keyring (the API
+allows only 1,200 calls per 5 minutes, so batches never use it). No request is sent.
 
 input: one video ID per line (blank lines and # comments are skipped), or CSV whose header has
 a "video" column and optionally "exp" (WHEN, as --exp) and "rules" (RULE strings separated by
@@ -54,7 +54,8 @@ a "video" column and optionally "exp" (WHEN, as --exp) and "rules" (RULE strings
 
 output: CSV with line, video, token, expires (UTC), iframe, watch, hls, dash, thumbnail, mp4.
 URL columns need the profile's customer code and are empty without it. The file is written
-whole or not at all, readable by you only: the tokens in it are credentials.
+whole or not at all, readable by you only: the tokens in it are credentials. With -O - the CSV
+goes to standard output and the summary to standard error.
 
 A row that cannot be signed is reported on stderr with its line number and skipped.
 exit codes: 0 every row signed, 2 some rows skipped (the others are written) or a usage
@@ -248,7 +249,9 @@ def _add_batch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_debug(sub, default=argparse.SUPPRESS)
     _add_sandbox_flag(sub, default=argparse.SUPPRESS)
     sub.add_argument(
-        "--local", action="store_true", help="sign locally (required: batches never use the API)"
+        "--local",
+        action="store_true",
+        help="accepted for symmetry with create: a batch always signs locally",
     )
     sub.add_argument(
         "--key",
@@ -260,7 +263,11 @@ def _add_batch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sub.add_argument(
         "--input", "-i", metavar="FILE", required=True, help="video IDs or CSV (- for stdin)"
     )
-    sub.add_argument("--output", "-o", metavar="FILE", required=True, help="CSV file to write")
+    sub.add_argument(
+        "--output-file", "-O", metavar="FILE", help="CSV file to write (- for standard output)"
+    )
+    # The old spelling: -o means the output kind in create, so here it only warns (batch.py).
+    sub.add_argument("--output", "-o", dest="legacy_output", help=argparse.SUPPRESS)
     sub.add_argument(
         "--exp",
         metavar="WHEN",

@@ -198,7 +198,7 @@ def test_sandbox_batch_accepts_the_flag_after_the_subcommand(cli: Run, tmp_path:
     source.write_text(f"{SIGNED_UID}\n")
     out = tmp_path / "tokens.csv"
 
-    result = cli("batch", "--local", "-i", str(source), "-o", str(out), "--sandbox")
+    result = cli("batch", "--local", "-i", str(source), "-O", str(out), "--sandbox")
 
     assert result.code == 0, result.err
     assert decode_token(out.read_text().splitlines()[1].split(",")[2]).sub == SIGNED_UID
