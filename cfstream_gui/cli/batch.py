@@ -31,7 +31,7 @@ from cfstream_gui.core.clients import ClientPool, default_factory
 from cfstream_gui.core.timeparse import to_epoch
 from cfstream_gui.core.token_service import TokenService
 
-from .context import Context, require_usable_links
+from .context import EXAMPLE_LINKS_NOTE, Context, require_usable_links
 from .create import build_request, check
 from .errors import EXIT_OK, EXIT_USAGE, UsageError
 from .keys import local_profile, signing_key_for
@@ -62,6 +62,8 @@ def run_batch(args: argparse.Namespace, ctx: Context) -> int:
     for error in skipped:
         ctx.note(f"skipped {error}")
     code = outcome.customer_code.code
+    if code is not None and results and ctx.sandbox is not None:
+        ctx.note(EXAMPLE_LINKS_NOTE)
     if code is None and results:
         ctx.note(
             f"warning: profile {profile.name} has no customer code, so the URL columns are "

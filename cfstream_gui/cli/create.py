@@ -31,7 +31,13 @@ from cfstream_gui.core.token_service import (
 )
 from cfstream_gui.core.validation import Problem, Severity
 
-from .context import Context, Target, require_usable_links, resolve_target
+from .context import (
+    EXAMPLE_LINKS_NOTE,
+    Context,
+    Target,
+    require_usable_links,
+    resolve_target,
+)
 from .downloads import DownloadsCheck, downloads_check, downloads_problem
 from .errors import EXIT_OK, UsageError
 from .keys import local_profile, signing_key_for
@@ -59,6 +65,8 @@ def run_create(args: argparse.Namespace, ctx: Context) -> int:
         ctx.note(f"warning: no playback URLs: {result.links_note}. {hint}")
     if problem is not None:
         ctx.note(problem)
+    if ctx.sandbox is not None and result.urls is not None:
+        ctx.note(EXAMPLE_LINKS_NOTE)
     render(args.output, result, ctx.out)
     return EXIT_OK
 

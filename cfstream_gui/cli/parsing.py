@@ -22,7 +22,7 @@ exit codes: 0 ok, 2 usage or validation error (nothing was sent), 3 Cloudflare A
 4 network error, 5 keyring error, 1 internal error.
 
 examples:
-  cfstream-token sandbox                      run a local sandbox, list its demo video IDs
+  cfstream-token sandbox --profile play       run a local sandbox; --profile play uses it
   cfstream-token --sandbox create ea95132c15732412d22c1476fa83f27a   (no account needed)
   cfstream-token profiles add work --account 023e105f4ecef8ad9ca31a8372d0c353 --use
   cfstream-token login --profile work
@@ -304,6 +304,13 @@ def _add_sandbox(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     sub = _subparser(commands, "sandbox", "run the local sandbox API until Ctrl+C")
     sub.add_argument(
         "--port", type=_port, default=0, help="port to listen on (default: any free port)"
+    )
+    sub.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="save a profile NAME that points at this sandbox while it runs, so later commands "
+        "(--profile NAME) share its keys and get playback links that open; it is removed, "
+        "with its keys, when the sandbox stops",
     )
 
 
