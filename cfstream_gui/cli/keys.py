@@ -21,6 +21,7 @@ from datetime import UTC
 from pathlib import Path
 
 from cfstream_gui.core.cloudflare import StreamClient
+from cfstream_gui.core.ids import is_hex_id
 from cfstream_gui.core.keys.checks import KeyImportError
 from cfstream_gui.core.keys.inventory import KeyInventory, KeyRow
 from cfstream_gui.core.keys.service import KeyNotHeldError, KeyNotSavedError, KeyService
@@ -173,17 +174,22 @@ async def _create_key(ctx: Context, target: Target) -> SigningKey:
 def _not_saved(exc: KeyNotSavedError, ctx: Context) -> int:
     """The key exists on the account and nowhere else: hand it over on stdout, this once."""
     ctx.note(f"keyring error: {exc}")
+    # The shape --show-private-key prints, so `keys import` takes it back as it is.
+    print(exc.key_id, file=ctx.out)
     print(unsaved_api_pem(exc.key, exc.material), file=ctx.out)
-    ctx.note("The private key (base64 PEM, as Cloudflare sent it) is on stdout; store it now.")
+    ctx.note(
+        "The key ID and the private key (base64 PEM, as Cloudflare sent it) are on stdout; "
+        "store them now. `cfstream-token keys import` reads them back as they are."
+    )
     return EXIT_KEYRING
 
 
 def _import(args: argparse.Namespace, ctx: Context) -> int:
     profile = local_profile(ctx, args.profile)
-    text = _read_key_text(args.file, ctx)
+    text, key_id = _as_printed(_read_key_text(args.file, ctx), args.key_id)
     service = _local_service(ctx, profile)
     try:
-        key = service.import_key(text, args.key_id)
+        key = service.import_key(text, key_id)
     except KeyImportError as exc:
         # A PEM carries no key ID; at a terminal, ask for it rather than fail.
         if not (exc.needs_key_id and args.file != "-" and sys.stdin.isatty()):
@@ -196,6 +202,22 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
         file=ctx.out,
     )
     return EXIT_OK
+
+
+def _as_printed(text: str, given: str | None) -> tuple[str, str | None]:
+    """The key material, and its ID, from text in the shape `keys create --show-private-key`
+    prints (the key ID on a line of its own, then the base64 PEM): what we print, we read back.
+    Other text is left as it is, with the ID from --key-id."""
+    first, _, rest = text.strip().partition("\n")
+    named = first.strip().lower()
+    if not rest.strip() or not is_hex_id(named):
+        return text, given
+    if given is not None and given.strip().lower() != named:
+        raise UsageError(
+            f"The key ID you gave ({safe_text(given.strip())}) differs from the key ID on the "
+            f"first line of the key ({named}); leave --key-id out or give the right one."
+        )
+    return rest, named
 
 
 KEY_ID_PROMPT = "This key carries no ID. Its 32-character key ID (from `keys list`): "

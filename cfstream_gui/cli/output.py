@@ -42,13 +42,24 @@ def render(output: str, result: TokenResult, out: TextIO) -> None:
 def json_document(token: str, decoded: DecodedToken, urls: dict[str, str]) -> dict[str, Any]:
     return {
         "token": token,
-        "claims": decoded.claims,
+        "claims": _claims(decoded),
         "expires": _iso_utc(decoded.exp),
         "expires_local": _iso_local(decoded.exp),
         "not_before": _iso_utc(decoded.nbf),
         "not_before_local": _iso_local(decoded.nbf),
         "urls": urls,
     }
+
+
+def _claims(decoded: DecodedToken) -> dict[str, Any]:
+    """The token's claims with `exp` and `nbf` as numbers whoever signed it: Cloudflare's
+    `/token` writes them as strings of digits and local signing as numbers, and a script
+    reading the JSON should not have to care which engine made the token."""
+    claims = dict(decoded.claims)
+    for name, epoch in (("exp", decoded.exp), ("nbf", decoded.nbf)):
+        if epoch is not None:
+            claims[name] = epoch
+    return claims
 
 
 def _urls(pack: PlaybackUrls | None) -> dict[str, str]:
