@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,10 +27,9 @@ from cfstream_gui.core.keys.checks import KeyImportError
 from cfstream_gui.core.keys.inventory import KeyInventory, KeyRow
 from cfstream_gui.core.keys.service import KeyNotHeldError, KeyNotSavedError, KeyService
 from cfstream_gui.core.keys.signing_key import SigningKey, unsaved_api_pem
-from cfstream_gui.core.storage.profiles import Profile
+from cfstream_gui.core.storage.profiles import Profile, ProfileError
 from cfstream_gui.core.validation import Severity, check_signing_key_id
 
-from .accounts import saved_profile
 from .context import SANDBOX_PROFILE, Context, Target, require_account_id, resolve_target
 from .errors import EXIT_KEYRING, EXIT_OK, EXIT_USAGE, UsageError
 from .terminal import safe_text
@@ -271,11 +271,25 @@ async def _revoke_key(ctx: Context, target: Target, key_id: str) -> None:
 
 
 def _drop_default(ctx: Context, target: Target, key_id: str) -> None:
-    """A revoked key cannot be anyone's default any more."""
-    saved = saved_profile(ctx, target.profile.name) if target.saved else None
-    if saved is not None and (saved.default_key_id or "").lower() == key_id:
-        ctx.profiles.save(replace(saved, default_key_id=None))
-        ctx.note(f"note: profile {saved.name} has no default signing key now.")
+    """A revoked key cannot be anyone's default any more. Changed under the profiles lock on
+    the profile as stored now, so a concurrent change to it is not overwritten."""
+    if not target.saved:
+        return
+    cleared = False
+
+    def drop(stored: Profile | None) -> Profile:
+        nonlocal cleared
+        if stored is None:  # removed meanwhile: nothing to clear, and nothing to re-create
+            raise ProfileError(f"Profile {target.profile.name} is gone.")
+        if (stored.default_key_id or "").lower() != key_id:
+            return stored
+        cleared = True
+        return replace(stored, default_key_id=None)
+
+    with contextlib.suppress(ProfileError):
+        ctx.profiles.update(target.profile.name, drop)
+    if cleared:
+        ctx.note(f"note: profile {target.profile.name} has no default signing key now.")
 
 
 def _forget(args: argparse.Namespace, ctx: Context) -> int:

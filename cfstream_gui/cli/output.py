@@ -71,13 +71,21 @@ def _urls(pack: PlaybackUrls | None) -> dict[str, str]:
 
 
 def _iso_local(epoch: int | None) -> str | None:
-    """The same moment in this machine's time zone, with its offset (e.g. +01:00)."""
-    if epoch is None:
-        return None
-    return datetime.fromtimestamp(epoch, UTC).astimezone().isoformat(timespec="seconds")
+    """The same moment in this machine's time zone, with its offset (e.g. +01:00); None for
+    a claim beyond what a calendar holds (a hostile `exp` of 1e308), which `claims` shows."""
+    moment = _moment(epoch)
+    return None if moment is None else moment.astimezone().isoformat(timespec="seconds")
 
 
 def _iso_utc(epoch: int | None) -> str | None:
+    moment = _moment(epoch)
+    return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _moment(epoch: int | None) -> datetime | None:
     if epoch is None:
         return None
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return datetime.fromtimestamp(epoch, UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
