@@ -13,6 +13,7 @@ from cfstream_gui.core.urls import URL_KINDS
 
 from .errors import UsageError
 from .terminal import safe_text
+from .tool_parsers import add_tool_commands
 
 OUTPUT_KINDS: tuple[str, ...] = ("token", "json", *URL_KINDS)
 
@@ -30,6 +31,10 @@ examples:
   cfstream-token keys create                  a signing key, kept in the keyring
   cfstream-token create <uid> --local         sign here with it: no API call, no rate limit
   cfstream-token batch --local -i ids.txt -o tokens.csv --exp 6h
+  cfstream-token videos --search keynote      find a video; require-signed UID on|off
+  cfstream-token decode 'https://customer-...cloudflarestream.com/<token>/watch'
+  cfstream-token simulate <token> --ip 2001:db8::1 --country DE      allowed or blocked
+  cfstream-token check <token or link> --country DE     does it really play?
 """
 
 _RULE_HELP = (
@@ -93,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_profiles(commands)
     _add_keys(commands)
     _add_batch(commands)
+    add_tool_commands(commands, _subparser)  # videos, decode, simulate, check
     _add_sandbox(commands)
     return parser
 
