@@ -124,7 +124,7 @@ async def _fetch(
 
 async def _first_bytes(response: httpx.Response) -> bytes:
     chunks = b""
-    async for chunk in response.aiter_raw():
+    async for chunk in response.aiter_bytes():
         chunks += chunk
         if len(chunks) >= _DETAIL_BYTES:
             break
