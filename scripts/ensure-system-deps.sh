@@ -5,7 +5,8 @@
 #
 # usage: scripts/ensure-system-deps.sh venv|test|run
 #   venv  only what `python3 -m venv` needs (run before the virtualenv is made)
-#   test  Qt's offscreen libraries, a font, and D-Bus + gnome-keyring for the real-keyring test
+#   test  Qt's offscreen libraries, a font, D-Bus + gnome-keyring for the real-keyring test, and
+#         curl and Node.js, which run the "copy as code" snippets against the sandbox
 #   run   Qt's libraries for a real window on X11
 set -uo pipefail
 purpose=${1:-test}
@@ -31,6 +32,8 @@ else
   if [ "$purpose" = test ]; then
     want dbus "dbus-run-session, for the real Secret Service keyring test"
     want gnome-keyring "a real Secret Service for the keyring integration test"
+    want curl "runs the curl snippet of Copy as code in the tests"
+    want nodejs "runs the Cloudflare Worker snippet's signing function in the tests"
   else
     for p in libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
              libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1; do
