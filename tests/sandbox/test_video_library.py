@@ -3,6 +3,8 @@ it the way Cloudflare's does."""
 
 from __future__ import annotations
 
+import io
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
@@ -11,6 +13,7 @@ import httpx
 import pytest
 
 from cfstream_gui.sandbox import Sandbox
+from cfstream_gui.sandbox.__main__ import main, serve
 from cfstream_gui.sandbox.seeding import seeded_videos
 from tests.sandbox.helpers import error_of, stream
 
@@ -147,3 +150,19 @@ def test_an_edit_shows_in_the_list_and_the_video(big: tuple[Sandbox, httpx.Clien
     assert again[1]["requireSignedURLs"] is (not was)
     assert api.get(stream(f"/{uid}")).json()["result"]["requireSignedURLs"] is (not was)
     api.post(stream(f"/{uid}"), json={"requireSignedURLs": was})
+
+
+def test_the_foreground_sandbox_seeds_and_lists_only_the_newest(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = io.StringIO()
+    stop = threading.Event()
+    stop.set()  # print the banner, then return at once
+    serve("127.0.0.1", 0, out, stop, videos=30)
+    text = out.getvalue()
+    assert "... and 24 more (cfstream-token videos lists them all)" in text
+    assert "Training: advanced signing" in text  # the demo videos stay at the top
+    with pytest.raises(SystemExit) as refused:
+        main(["--videos", "100001"])
+    assert refused.value.code == 2
+    assert "give a number of videos from 0 to 100,000" in capsys.readouterr().err
