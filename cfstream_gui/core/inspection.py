@@ -154,7 +154,7 @@ def find_token(text: str) -> tuple[str, str | None]:
             f"That is {len(stripped):,} characters, far longer than any token or link; paste "
             "just the token or one link."
         )
-    if "/" not in stripped and " " not in stripped:
+    if not any(mark in stripped for mark in "/ ="):  # a token never holds these
         _readable(stripped)
         return stripped, None
     for host, candidate in _link_parts(stripped):
@@ -182,6 +182,9 @@ def _link_parts(text: str) -> list[tuple[str | None, str]]:
     """(host, piece) for every path segment and query value of every link in `text`."""
     parts: list[tuple[str | None, str]] = []
     for word in text.replace('"', " ").replace("'", " ").replace("<", " ").split():
+        if "/" not in word:  # "Bearer <token>", "token=<token>": the word itself, or its tail
+            parts += [(None, word), (None, word.rpartition("=")[2])]
+            continue
         url = word if "://" in word else "https://" + word.lstrip("/")
         try:
             split = urlsplit(url)

@@ -173,6 +173,13 @@ def test_a_token_is_found_in_links_and_snippets(key: SigningKey, template: str) 
     assert report.customer_code == "abc123def456"
 
 
+@pytest.mark.parametrize("template", ["Authorization: Bearer {t}", "token={t}", "  {t}  and more"])
+def test_a_token_is_found_among_other_words(key: SigningKey, template: str) -> None:
+    token = signed(key)
+    report = inspect_token(template.format(t=token), NOW)
+    assert (report.token, report.link_host) == (token, None)
+
+
 def test_a_link_with_a_bare_video_id_is_told_apart() -> None:
     with pytest.raises(TokenInspectError, match=f"holds the video ID {UID}, not a token"):
         inspect_token(f"https://customer-abc.cloudflarestream.com/{UID}/watch", NOW)
