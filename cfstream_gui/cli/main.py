@@ -68,8 +68,8 @@ def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
     if args.sandbox:
         if command not in _SANDBOX_COMMANDS:
             raise UsageError(
-                f"--sandbox works with create, keys and batch only; {command} would touch your "
-                "real profiles.",
+                f"--sandbox works with create, keys, batch and videos only; {command} would "
+                "touch your real profiles.",
                 hint="Try `cfstream-token --sandbox create <uid>`, or run `cfstream-token "
                 "sandbox` to keep one running.",
             )
@@ -95,7 +95,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Context], int]] = {
     "simulate": run_simulate,
     "check": run_check,
 }
-_SANDBOX_COMMANDS = frozenset({"create", "keys", "batch"})
+_SANDBOX_COMMANDS = frozenset({"create", "keys", "batch", "videos"})
 
 
 def _code(code: str | int | None) -> int:

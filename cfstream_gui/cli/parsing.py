@@ -111,8 +111,8 @@ def _add_sandbox_flag(parser: argparse.ArgumentParser, *, default: object) -> No
         "--sandbox",
         action="store_true",
         default=default,
-        help="run create, keys or batch against a local sandbox started for this command (no "
-        "account, nothing saved: signing keys are held in memory for the run, and local "
+        help="run create, keys, batch or videos against a local sandbox started for this command "
+        "(no account, nothing saved: signing keys are held in memory for the run, and local "
         "signing makes a throwaway key in the sandbox); its links are examples on "
         "Cloudflare's host, since the sandbox stops when the command ends"
         if default is not argparse.SUPPRESS

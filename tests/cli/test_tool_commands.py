@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import httpx
 import jwt
@@ -61,6 +62,13 @@ def test_videos_search_limit_and_json(big: Sandbox, cli: Run, work: str) -> None
         "duration",
     }
     assert f"30 of {len(matching):,} videos matching 'keynote'" in result.err
+
+
+def test_videos_in_a_throwaway_sandbox(cli: Run, config_dir: Path) -> None:
+    result = cli("videos", "--sandbox", "--search", "keynote")
+    assert result.code == 0, result.err
+    assert [line.split()[0] for line in result.out.splitlines()[1:]] == [KEYNOTE]
+    assert not config_dir.exists() or not any(config_dir.iterdir())
 
 
 def test_require_signed_on_and_off(sb: Sandbox, cli: Run, work: str) -> None:
