@@ -6,7 +6,8 @@
 # usage: scripts/ensure-system-deps.sh venv|test|run|package
 #   venv     only what `python3 -m venv` needs (run before the virtualenv is made)
 #   test     Qt's offscreen libraries, a font, D-Bus + gnome-keyring for the real-keyring test,
-#            and the validators for the desktop file and the AppStream metainfo
+#            the validators for the desktop file and the AppStream metainfo, and curl and
+#            Node.js, which run the "copy as code" snippets against the sandbox
 #   run      Qt's libraries for a real window on X11
 #   package  those, and what PyInstaller needs to build the bundle
 set -uo pipefail
@@ -35,6 +36,8 @@ else
     want gnome-keyring "a real Secret Service for the keyring integration test"
     want desktop-file-utils "desktop-file-validate, which checks the desktop file"
     want appstream "appstreamcli, which checks the AppStream metainfo"
+    want curl "runs the curl snippet of Copy as code in the tests"
+    want nodejs "runs the Cloudflare Worker snippet's signing function in the tests"
   else
     # A bundle built where these are installed carries them (PyInstaller copies what Qt's xcb
     # plugin links to), so it starts on desktops that lack libxcb-cursor0 and friends.

@@ -13,6 +13,7 @@ from cfstream_gui.core.urls import URL_KINDS
 
 from .errors import UsageError
 from .terminal import safe_text
+from .tool_parsers import add_tool_commands
 
 OUTPUT_KINDS: tuple[str, ...] = ("token", "json", *URL_KINDS)
 
@@ -30,6 +31,10 @@ examples:
   cfstream-token keys create                  a signing key, kept in the keyring
   cfstream-token create <uid> --local         sign here with it: no API call, no rate limit
   cfstream-token batch -i ids.txt -O tokens.csv --exp 6h    many tokens, signed here
+  cfstream-token videos --search keynote      find a video; require-signed UID on|off
+  cfstream-token decode 'https://customer-...cloudflarestream.com/<token>/watch'
+  cfstream-token simulate <token> --ip 2001:db8::1 --country DE      allowed or blocked
+  cfstream-token check <token or link> --country DE     does it really play?
 """
 
 _RULE_HELP = (
@@ -88,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_profiles(commands)
     _add_keys(commands)
     _add_batch(commands)
+    add_tool_commands(commands, _subparser)  # videos, decode, simulate, check
     _add_sandbox(commands)
     return parser
 
@@ -105,8 +111,8 @@ def _add_sandbox_flag(parser: argparse.ArgumentParser, *, default: object) -> No
         "--sandbox",
         action="store_true",
         default=default,
-        help="run create, keys or batch against a local sandbox started for this command (no "
-        "account, nothing saved: signing keys are held in memory for the run, and local "
+        help="run create, keys, batch or videos against a local sandbox started for this command "
+        "(no account, nothing saved: signing keys are held in memory for the run, and local "
         "signing makes a throwaway key in the sandbox); its links are examples on "
         "Cloudflare's host, since the sandbox stops when the command ends"
         if default is not argparse.SUPPRESS

@@ -292,4 +292,4 @@ def test_sandbox_flag_refuses_to_touch_real_profiles(cli: Run, command: list[str
     result = cli("--sandbox", *command)
 
     assert result.code == 2
-    assert "--sandbox works with create, keys and batch only" in result.err
+    assert "--sandbox works with create, keys, batch and videos only" in result.err

@@ -211,7 +211,7 @@ def test_sandbox_after_a_real_only_command_is_refused_like_before_it(
     result = cli(*argv)
 
     assert result.code == 2
-    assert "--sandbox works with create, keys and batch only" in result.err
+    assert "--sandbox works with create, keys, batch and videos only" in result.err
     assert not config_dir.exists()
 
 
