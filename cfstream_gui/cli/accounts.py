@@ -28,7 +28,7 @@ from cfstream_gui.core.storage.profiles import (
     Profile,
     check_profile_name,
 )
-from cfstream_gui.core.storage.removal import Removal, remove_profile
+from cfstream_gui.core.storage.removal import remove_profile
 from cfstream_gui.core.storage.secrets import SecretStoreError
 from cfstream_gui.core.urls import parse_customer_code
 from cfstream_gui.core.validation import Severity, check_account_id
@@ -173,29 +173,8 @@ def run_profiles(args: argparse.Namespace, ctx: Context) -> int:
 def _remove(name: str, ctx: Context) -> int:
     # Secrets first, so a keyring failure (exit 5) leaves the profile for a retry to finish.
     removal = remove_profile(ctx.profiles, ctx.secrets, name)
-    print(_removed(removal), file=ctx.out)
+    print(removal.describe(), file=ctx.out)
     return EXIT_OK
-
-
-def _removed(removal: Removal) -> str:
-    """What was removed, and nothing that was not: no token is claimed that was never stored."""
-    name, keys = removal.name, removal.signing_keys
-    counted = f"{keys} signing {'key' if keys == 1 else 'keys'}"
-    if removal.api_token and keys:
-        secrets = f"its API token and {counted}"
-    elif removal.api_token:
-        secrets = "its API token"
-    else:
-        secrets = "its signing key" if keys == 1 else f"its {counted}"
-    if not removal.profile:
-        one = removal.api_token + keys == 1
-        were, them = ("was", "it") if one else ("were", "them")
-        left = f"{secrets} {were} still in the keyring"
-        return f"There was no profile {name}, but {left}: removed {them}."
-    if not removal.secrets:
-        return f"Removed profile {name}; it had no API token or signing key in the keyring."
-    joiner = ", " if removal.api_token and keys else " and "
-    return f"Removed profile {name}{joiner}{secrets} from the keyring."
 
 
 # What `profiles list` says of each profile's API token.

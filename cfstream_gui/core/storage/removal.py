@@ -29,6 +29,27 @@ class Removal:
     def secrets(self) -> bool:
         return self.api_token or self.signing_keys > 0
 
+    def describe(self) -> str:
+        """What was removed, and nothing that was not: no token is claimed that was never
+        stored. The command line and the window say the same sentence."""
+        name, keys = self.name, self.signing_keys
+        counted = f"{keys} signing {'key' if keys == 1 else 'keys'}"
+        if self.api_token and keys:
+            secrets = f"its API token and {counted}"
+        elif self.api_token:
+            secrets = "its API token"
+        else:
+            secrets = "its signing key" if keys == 1 else f"its {counted}"
+        if not self.profile:
+            one = self.api_token + keys == 1
+            were, them = ("was", "it") if one else ("were", "them")
+            left = f"{secrets} {were} still in the keyring"
+            return f"There was no profile {name}, but {left}: removed {them}."
+        if not self.secrets:
+            return f"Removed profile {name}; it had no API token or signing key in the keyring."
+        joiner = ", " if self.api_token and keys else " and "
+        return f"Removed profile {name}{joiner}{secrets} from the keyring."
+
 
 def remove_profile(profiles: ProfileStore, secrets: SecretStore, name: str) -> Removal:
     """Remove profile `name` and every secret the keyring holds for it, secrets first.

@@ -1,0 +1,39 @@
+"""Accounts as the window manages them: the profiles a user adds, checks, renames and removes,
+and where the window starts when there are none yet.
+
+The Accounts dialog is a thin view over these; nothing here imports Qt.
+
+- `drafts.py`: what the dialog's fields hold (`AccountDraft`), checked field by field into
+  `Problem`s that name the field, and turned into a `Profile`.
+- `verify.py`: `check_account(client, account_id)`: whether Cloudflare accepts the API token
+  (the account endpoint, then the user one) and what it can do, proved by a harmless read of
+  the video list; the customer code found on the way. `AccountCheck.sentences()` says it.
+- `changes.py`: `save_account` (the token to the keyring first, then the profile; a rename moves
+  the keyring entries along) and `remove_account` (`storage.removal.remove_profile`).
+- `first_run.py`: `start_choice(profiles, env)`: a saved profile, the account the environment
+  names, or the built-in sandbox when there is neither.
+"""
+
+from cfstream_gui.core.accounts.changes import SavedAccount, remove_account, save_account
+from cfstream_gui.core.accounts.drafts import (
+    AccountDraft,
+    check_draft,
+    draft_of,
+    profile_from_draft,
+)
+from cfstream_gui.core.accounts.first_run import Start, start_choice
+from cfstream_gui.core.accounts.verify import AccountCheck, check_account
+
+__all__ = [
+    "AccountCheck",
+    "AccountDraft",
+    "SavedAccount",
+    "Start",
+    "check_account",
+    "check_draft",
+    "draft_of",
+    "profile_from_draft",
+    "remove_account",
+    "save_account",
+    "start_choice",
+]
