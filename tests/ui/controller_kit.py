@@ -31,6 +31,7 @@ from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.core.token_service import TokenResult, TokenService
 from cfstream_gui.core.validation import Problem, normalize_request
 from cfstream_gui.ui.account.tokens import TokenDisplay
+from cfstream_gui.ui.videos.access_check import VideoAccess
 from cfstream_gui.ui.window.controller import WindowController
 from cfstream_gui.ui.window.saved_form import FormValues
 from tests.support.clock import FakeClock
@@ -83,6 +84,8 @@ class FakeView:
     notices: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     dialogs_closed: bool = False
+    video_access: VideoAccess | None = None
+    sandbox_note: bool = False
 
     def form_request(self) -> TokenRequest:
         self.requests_built += 1
@@ -136,6 +139,9 @@ class FakeView:
     def show_api_token(self, display: TokenDisplay) -> None:
         self.token_display = display
 
+    def show_sandbox_note(self, shown: bool) -> None:
+        self.sandbox_note = shown
+
     def show_verify_status(self, status: str, detail: str = "") -> None:
         self.verify_status = status
 
@@ -162,6 +168,9 @@ class FakeView:
 
     def show_preview(self, text: str) -> None:
         self.preview = text
+
+    def show_video_access(self, access: VideoAccess | None) -> None:
+        self.video_access = access
 
     def show_state(self, reason: str, warnings: Sequence[Problem], *, can_verify: bool) -> None:
         self.reason, self.warnings, self.can_verify = reason, list(warnings), can_verify

@@ -34,10 +34,12 @@ from cfstream_gui.ui.common.inline_message import (
     enable_clear_button,
     with_message,
 )
-from cfstream_gui.ui.common.style import Tone, text_color
+from cfstream_gui.ui.common.style import Tone, text_color, tint_rgba
+from cfstream_gui.ui.common.widgets import push_button
 
 TOKEN_PLACEHOLDER = "An API token with Stream Edit permission"
 READING_PLACEHOLDER = "Reading the keyring…"
+SANDBOX_NOTE = "Sandbox: offline demo; tokens do not play on Cloudflare."
 
 # verifyStatusLabel: what Cloudflare said about the token, and the colour to say it in.
 VERIFY_TEXTS: dict[str, tuple[str, Tone | None]] = {
@@ -60,6 +62,9 @@ class AccountPanel(QGroupBox):
     # The user (un)checked "Remember in keyring".
     rememberToggled = Signal(bool)
     verifyRequested = Signal()
+    # Manage… (the Accounts dialog), or the sandbox's "Add your Cloudflare account".
+    manageRequested = Signal()
+    addAccountRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Account", parent)
@@ -76,6 +81,13 @@ class AccountPanel(QGroupBox):
         self.profileCombo.setToolTip("Saved Cloudflare set-ups (cfstream-token profiles)")
         self.profileCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.profileCombo.currentIndexChanged.connect(self._on_profile_index)
+
+        self.manageAccountsButton = push_button(
+            "manageAccountsButton", "Manage…", self.manageRequested.emit
+        )
+        self.manageAccountsButton.setAccessibleName("Manage accounts")
+        self.manageAccountsButton.setToolTip("Add, edit, rename or remove accounts (profiles)")
+        self._build_sandbox_note()
 
         self.accountIdEdit = QLineEdit()
         self.accountIdEdit.setObjectName("accountIdEdit")
@@ -135,6 +147,7 @@ class AccountPanel(QGroupBox):
         # spent on the rules table.
         profile_row = QHBoxLayout()
         profile_row.addWidget(self.profileCombo, 0, Qt.AlignmentFlag.AlignTop)
+        profile_row.addWidget(self.manageAccountsButton, 0, Qt.AlignmentFlag.AlignTop)
         profile_row.addSpacing(16)
         account_label = buddy_label("&Account ID:", self.accountIdEdit)
         # As tall as the field, text centred: lines up with it even when a message shows below.
@@ -154,8 +167,40 @@ class AccountPanel(QGroupBox):
         keep_row.addWidget(self.tokenStoreLabel, 1)
         form.addRow("", keep_row)
         outer = QVBoxLayout(self)
+        outer.addWidget(self.sandboxNote)
         outer.addLayout(form)
         self.form_layout = form
+
+    def _build_sandbox_note(self) -> None:
+        """Says plainly that the sandbox is a demo, and offers the way out of it."""
+        self.sandboxNote = QWidget()
+        self.sandboxNote.setObjectName("sandboxNote")
+        self.sandboxNoteLabel = QLabel(SANDBOX_NOTE)
+        self.sandboxNoteLabel.setObjectName("sandboxNoteLabel")
+        self.sandboxNoteLabel.setAccessibleName("Sandbox demo")
+        self.sandboxNoteLabel.setWordWrap(True)
+        font = self.sandboxNoteLabel.font()
+        font.setBold(True)
+        self.sandboxNoteLabel.setFont(font)
+        self.addAccountButton = push_button(
+            "addAccountButton", "Add your Cloudflare account…", self.addAccountRequested.emit
+        )
+        self.addAccountButton.setDefault(False)
+        row = QHBoxLayout(self.sandboxNote)
+        row.setContentsMargins(8, 6, 6, 6)
+        row.addWidget(self.sandboxNoteLabel, 1)
+        row.addWidget(self.addAccountButton)
+        color = text_color(Tone.NOTICE, self.palette()).name()
+        self.sandboxNote.setStyleSheet(
+            f"QWidget#sandboxNote {{ background: {tint_rgba(Tone.NOTICE, 0.12)};"
+            f" border: 1px solid {tint_rgba(Tone.NOTICE, 0.5)}; border-radius: 4px; }}"
+            f" QLabel#sandboxNoteLabel {{ color: {color}; }}"
+        )
+        self.sandboxNote.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.sandboxNote.hide()
+
+    def show_sandbox_note(self, shown: bool) -> None:
+        self.sandboxNote.setVisible(shown)
 
     # -- profile and account ID -------------------------------------------------------------
 

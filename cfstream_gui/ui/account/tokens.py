@@ -106,6 +106,16 @@ class ApiTokens(QObject):
     def names(self) -> list[str]:
         return list(self._profiles)
 
+    def forget(self, names: Sequence[str]) -> None:
+        """What this session knows of `names`' tokens is stale (the Accounts dialog saved,
+        renamed or removed them): read the keyring again when one is next chosen."""
+        for name in names:
+            if name in self._session_only:
+                continue
+            self._shown.pop(name, None)
+            self._credentials.pop(name, None)
+            self._stored.pop(name, None)
+
     def switch_to(self, name: str) -> Profile | None:
         """Make `name` the current profile, reading its token from the keyring if it is not
         known yet. None when there is no such profile, or it is current already."""
@@ -199,7 +209,10 @@ class ApiTokens(QObject):
         )
 
     def _env_wins(self) -> bool:
-        return self._env is not None or bool(self._env_problem)
+        # Not for the sandbox: its demo token is the only one it knows, as in the CLI's
+        # --sandbox, and a real token has no business going to it.
+        env_set = self._env is not None or bool(self._env_problem)
+        return env_set and self._current not in self._session_only
 
     # -- the keyring ------------------------------------------------------------------------
 

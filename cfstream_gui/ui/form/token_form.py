@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -29,10 +30,13 @@ from cfstream_gui.ui.common.inline_message import (
     enable_clear_button,
     with_message,
 )
+from cfstream_gui.ui.common.widgets import push_button
 from cfstream_gui.ui.form.engine_picker import EnginePicker
 from cfstream_gui.ui.form.request_preview import RequestPreview
 from cfstream_gui.ui.form.time_field import TimeField
 from cfstream_gui.ui.rules.editor import RulesEditor
+from cfstream_gui.ui.videos.access_check import VideoAccess
+from cfstream_gui.ui.videos.public_warning import PublicVideoWarning
 
 # Which inline message shows a validation problem, by `Problem.field`.
 _FIELD_OF = {"video ID": "video", "expiry": "expiry", "start time": "nbf"}
@@ -40,6 +44,8 @@ _FIELD_OF = {"video ID": "video", "expiry": "expiry", "start time": "nbf"}
 
 class TokenForm(QWidget):
     changed = Signal()
+    # Browse… was pressed: the window opens the video browser.
+    browseRequested = Signal()
 
     def __init__(self, clock: Callable[[], float] = time.time, parent: QWidget | None = None):
         super().__init__(parent)
@@ -61,6 +67,11 @@ class TokenForm(QWidget):
         enable_clear_button(self.videoIdEdit)
         self.videoIdEdit.textChanged.connect(self._on_video_text)
         self.videoIdMessage = InlineMessage("videoIdMessage", "Video ID problem")
+        self.browseVideosButton = push_button(
+            "browseVideosButton", "Browse…", self.browseRequested.emit
+        )
+        self.browseVideosButton.setToolTip("Pick a video from the account's list")
+        self.publicWarning = PublicVideoWarning()
 
         self.expiry = TimeField("exp", self._clock)
         self.expiry.set_object_names("expiryEdit", "expiryEnabledCheck")
@@ -90,10 +101,19 @@ class TokenForm(QWidget):
         form.addRow(
             buddy_label("Signing &key:", self.signing.signingKeyCombo), self.signing.key_row
         )
-        form.addRow(
-            buddy_label("&Video:", self.videoIdEdit),
-            with_message(self.videoIdEdit, self.videoIdMessage),
-        )
+        video_row = QHBoxLayout()
+        video_row.setContentsMargins(0, 0, 0, 0)
+        video_row.addWidget(self.videoIdEdit, 1)
+        video_row.addWidget(self.browseVideosButton)
+        video_field = QWidget()
+        video_field.setLayout(video_row)
+        video_cell = QWidget()
+        video_column = QVBoxLayout(video_cell)
+        video_column.setContentsMargins(0, 0, 0, 0)
+        video_column.setSpacing(2)
+        video_column.addWidget(with_message(video_field, self.videoIdMessage))
+        video_column.addWidget(self.publicWarning)
+        form.addRow(buddy_label("&Video:", self.videoIdEdit), video_cell)
         form.addRow(
             buddy_label("E&xpires:", self.expiry.check),
             with_message(self.expiry, self.expiryMessage),
@@ -151,6 +171,15 @@ class TokenForm(QWidget):
 
     def video_uid(self) -> str:
         return self.videoIdEdit.text().strip()
+
+    def set_video(self, uid: str, customer_code: str | None) -> None:
+        """A video picked from the account's list; its customer code builds the links."""
+        if customer_code:
+            self._customer_code = customer_code
+        self.videoIdEdit.setText(uid)
+
+    def show_video_access(self, access: VideoAccess | None) -> None:
+        self.publicWarning.show_access(access)
 
     def pasted_customer_code(self) -> str | None:
         """The customer code from the last pasted customer-<code> link, if any."""

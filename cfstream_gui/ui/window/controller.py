@@ -36,7 +36,9 @@ from cfstream_gui.ui.account.tokens import ApiTokens
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.form.request_preview import preview_text
 from cfstream_gui.ui.keys.held_keys import KEY_ERRORS, HeldKeys
+from cfstream_gui.ui.videos.access_check import VideoAccessCheck
 from cfstream_gui.ui.window import gate
+from cfstream_gui.ui.window.account_actions import AccountActions
 from cfstream_gui.ui.window.key_actions import KeyActions
 from cfstream_gui.ui.window.saved_form import SavedForm
 from cfstream_gui.ui.window.view import WindowView
@@ -80,7 +82,8 @@ class WindowController(QObject):
         self._service = service
         self._clock = clock
         self.tasks = tasks if tasks is not None else BackgroundTasks()
-        self.tokens = ApiTokens(secrets, self.tasks, os.environ if env is None else env, self)
+        env = os.environ if env is None else env
+        self.tokens = ApiTokens(secrets, self.tasks, env, self)
         self.keys = KeyActions(
             view,
             tokens=self.tokens,
@@ -91,6 +94,19 @@ class WindowController(QObject):
             parent=self,
         )
         self._saved = SavedForm(profiles, form_store, clock)
+        self.accounts = AccountActions(
+            view,
+            tokens=self.tokens,
+            service=service,
+            saved=self._saved,
+            profiles=profiles,
+            secrets=secrets,
+            env=env,
+            choose=self.choose_profile,
+        )
+        self.video_check = VideoAccessCheck(
+            view, tokens=self.tokens, service=service, tasks=self.tasks, parent=self
+        )
         self._rate_limit = gate.RateLimit(clock)
         self._busy = False
         self._closing = False
@@ -119,11 +135,7 @@ class WindowController(QObject):
     ) -> None:
         """Offer the profiles (`extra_profiles` first, their tokens in `session_tokens`), and
         restore the last form, on `prefer_profile` if given."""
-        offered, problem = self._saved.offered_profiles(extra_profiles)
-        if problem:
-            self._view.show_error(problem, "Profiles are unavailable until the file is fixed.")
-        self.tokens.set_profiles(offered, session_tokens)
-        self._view.show_profiles(self.tokens.names())
+        self.accounts.offer(extra_profiles, session_tokens)
         restored = self._saved.restored(prefer_profile)
         names = self.tokens.names()
         if restored.profile in names:
@@ -144,6 +156,8 @@ class WindowController(QObject):
         if profile is None:  # unknown, or shown already
             return
         self._view.show_profile(name, profile.account_id)
+        # Session-only profiles are the sandbox's: say it is a demo, and offer a real account.
+        self._view.show_sandbox_note(self.tokens.is_session_only())
         self._view.show_verify_status("")
         self._view.show_api_token(self.tokens.display())
         self.keys.refresh()
@@ -194,6 +208,7 @@ class WindowController(QObject):
         account_id = self._view.account_id()
         problems = self._problems(request, engine, account_id)
         self._view.mark_problems(problems, gate.account_problem(problems, account_id))
+        self.video_check.consider(request.video_uid, account_id)
         self._view.show_preview(
             preview_text(
                 engine,
@@ -306,6 +321,27 @@ class WindowController(QObject):
         finally:
             self._end()
 
+    @qasync.asyncSlot()  # type: ignore[untyped-decorator]
+    async def require_signed_urls(self) -> None:
+        """Turn requireSignedURLs on for the public video the form warns about (the view has
+        asked the user first)."""
+        if self._busy or self._closing or self.video_check.shown() is None:
+            return
+        self._begin("Turning on signed URLs for the video…")
+        try:
+            access = await self.video_check.require_signed()
+        except asyncio.CancelledError:
+            self._view.show_notice(CANCELLED_TEXT)
+        except ApiError as exc:
+            self._show_api_error(exc)
+        except ValueError as exc:
+            self._view.show_error(str(exc), PROFILE_HINT)
+        else:
+            text = f"Video “{access.name or access.uid}” now requires signed URLs."
+            self._view.show_status(text, 8000)
+        finally:
+            self._end()
+
     def _begin(self, text: str) -> None:
         self._busy = True
         self._action = asyncio.current_task()
@@ -359,6 +395,7 @@ class WindowController(QObject):
         self._closing = True
         self._revalidator.stop()
         self._ticker.stop()
+        self.video_check.stop()
         self.save_form()
         self.tasks.spawn(self._close(), "close the window")
 

@@ -32,6 +32,7 @@ from cfstream_gui.core.token_service import TokenResult
 from cfstream_gui.core.validation import Problem
 from cfstream_gui.ui.account.panel import AccountPanel
 from cfstream_gui.ui.account.tokens import TokenDisplay
+from cfstream_gui.ui.accounts.window_dialogs import AccountDialogs
 from cfstream_gui.ui.action_bar import ActionBar
 from cfstream_gui.ui.common.error_banner import ErrorBanner
 from cfstream_gui.ui.common.form_scroll_area import FormScrollArea
@@ -40,6 +41,7 @@ from cfstream_gui.ui.form.token_form import TokenForm
 from cfstream_gui.ui.keys.key_dialogs import KeyDialogs
 from cfstream_gui.ui.menus import about_box, build_menus
 from cfstream_gui.ui.result_panel import ResultPanel
+from cfstream_gui.ui.videos.access_check import VideoAccess
 from cfstream_gui.ui.window.controller import WindowController
 from cfstream_gui.ui.window.gate import NO_PROFILE
 from cfstream_gui.ui.window.saved_form import FormValues
@@ -110,6 +112,8 @@ class MainWindow(QMainWindow):
         self.menu_actions.import_key.triggered.connect(self.keys.open_import)
         self.menu_actions.batch.triggered.connect(self._open_batch)
         self.menu_actions.about.triggered.connect(self._show_about)
+        self.accounts = AccountDialogs(self, tasks=controller.tasks)
+        self.accounts.wire(self.account, self.form, controller, self.show_status)
         controller.shutDown.connect(self._on_shut_down)
 
     def _layout(self) -> None:
@@ -220,6 +224,9 @@ class MainWindow(QMainWindow):
     def show_verify_status(self, status: str, detail: str = "") -> None:
         self.account.set_verify_status(status, detail)
 
+    def show_sandbox_note(self, shown: bool) -> None:
+        self.account.show_sandbox_note(shown)
+
     # -- the view: the form ------------------------------------------------------------------
 
     def restore_form(self, values: FormValues) -> None:
@@ -250,6 +257,9 @@ class MainWindow(QMainWindow):
 
     def show_preview(self, text: str) -> None:
         self.form.preview.set_text(text)
+
+    def show_video_access(self, access: VideoAccess | None) -> None:
+        self.form.show_video_access(access)
 
     # -- the view: Create and what came of it ------------------------------------------------
 
@@ -282,6 +292,7 @@ class MainWindow(QMainWindow):
 
     async def close_dialogs(self) -> None:
         await self.keys.close_dialogs()
+        await self.accounts.close_dialogs()
 
     # -- closing ----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from cfstream_gui.core.models import SigningEngine, TokenRequest
 from cfstream_gui.core.token_service import TokenResult
 from cfstream_gui.core.validation import Problem
 from cfstream_gui.ui.account.tokens import TokenDisplay
+from cfstream_gui.ui.videos.access_check import VideoAccess
 from cfstream_gui.ui.window.saved_form import FormValues
 
 
@@ -50,6 +51,11 @@ class WindowView(Protocol):
 
     def show_api_token(self, display: TokenDisplay) -> None: ...
 
+    def show_sandbox_note(self, shown: bool) -> None:
+        """Whether to say the profile is the offline sandbox, with "Add your Cloudflare
+        account"."""
+        ...
+
     def show_verify_status(self, status: str, detail: str = "") -> None:
         """`status`: "", "checking", "active", "expired", "disabled", "invalid" or "error"."""
         ...
@@ -71,6 +77,11 @@ class WindowView(Protocol):
         ...
 
     def show_preview(self, text: str) -> None: ...
+
+    def show_video_access(self, access: VideoAccess | None) -> None:
+        """Warn, with an offer to require signed URLs, when `access` is a public video; say
+        nothing otherwise."""
+        ...
 
     # -- Create and what came of it ---------------------------------------------------------
 
