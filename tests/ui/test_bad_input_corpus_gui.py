@@ -24,6 +24,8 @@ from tests.ui.conftest import WAIT_MS, WindowFactory, by_name
 
 FIELDS = [entry for entry in entries("gui.") if entry.surface != "gui.key_import"]
 PASTED_KEYS = entries("gui.key_import")
+# The window reads profiles.json too: the same broken files must not stop it from opening.
+PROFILE_FILES = [entry for entry in entries("config.profiles") if "ghost" not in entry.says]
 
 
 def press_create_anyway(qtbot: Any, window: MainWindow) -> None:
@@ -97,3 +99,22 @@ def test_each_bad_key_pasted_in_the_import_dialog_is_refused_with_its_reason(
     assert dialog.signing_key() is None
     assert dialog.materialEdit.toPlainText() == ""
     assert SecretStore().list_signing_key_ids("sandbox") == []
+
+
+@pytest.mark.parametrize("entry", PROFILE_FILES, ids=[entry.id for entry in PROFILE_FILES])
+def test_the_window_opens_on_a_broken_profiles_file_and_says_what_is_wrong(
+    qtbot: Any, make_window: WindowFactory, sandbox: Sandbox, config_dir: Path, entry: Entry
+) -> None:
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "profiles.json").write_text(
+        fill(entry.value, {"ACCOUNT": sandbox.DEMO_ACCOUNT_ID}), encoding="utf-8"
+    )
+
+    window = make_window()  # with the sandbox's own profile, which needs no file
+
+    assert window.banner.tone() == "error"
+    assert entry.says in window.banner.message()
+    assert window.banner.message().isprintable() and len(window.banner.message()) < 600
+    assert not window.findChildren(CrashDialog)
+    assert window.account.profile_name() == "sandbox"
+    assert sandbox.requests == []
