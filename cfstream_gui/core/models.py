@@ -112,7 +112,8 @@ class TokenRequest:
     downloadable: bool | None = None
     access_rules: tuple[AccessRule, ...] = field(default_factory=tuple)
     key_id: str | None = None
-    pem: str | None = None
+    # The private key, as `/token` takes it: never in a repr (a log line, a test failure).
+    pem: str | None = field(default=None, repr=False)
 
     def to_api_body(self) -> dict[str, Any]:
         """The JSON body for `POST .../stream/{video_uid}/token`, in the SDK's key order."""
