@@ -9,9 +9,7 @@ token, so login, create and keys succeed with it.
 
 from __future__ import annotations
 
-import json
 import logging
-import socket
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,9 +25,9 @@ from cfstream_gui.sandbox import Sandbox
 from tests.cli.conftest import Result, Run
 from tests.support import rsa_keys
 from tests.support.front import Front
-from tests.support.hostile import head
 from tests.support.secret_scan import (
     Secret,
+    echoing_refusal,
     isolate,
     key_from_pem,
     key_secret,
@@ -41,25 +39,6 @@ from tests.support.secret_scan import (
 
 MARKER_KEY_ID = "3a" * 16
 MARKER_KEY_SLOT = 21  # a key of its own: no other test holds it
-
-
-def echoing_refusal(token: str) -> Callable[[socket.socket], None]:
-    """A hostile server that quotes the API token it was sent back in its error."""
-    body = json.dumps(
-        {
-            "success": False,
-            "result": None,
-            "messages": [],
-            "errors": [{"code": 10000, "message": f"Authentication error for Bearer {token}"}],
-        }
-    ).encode()
-
-    def respond(conn: socket.socket) -> None:
-        conn.sendall(
-            head(403, {"Content-Type": "application/json", "Content-Length": str(len(body))}) + body
-        )
-
-    return respond
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import socket
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -26,6 +27,8 @@ from urllib.parse import quote
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.support.hostile import head
 
 ENV_DIRS = {
     "HOME": "home",
@@ -138,6 +141,25 @@ def key_from_pem(pem: str) -> rsa.RSAPrivateKey:
     key = serialization.load_pem_private_key(pem.encode(), password=None)
     assert isinstance(key, rsa.RSAPrivateKey)
     return key
+
+
+def echoing_refusal(token: str) -> Callable[[socket.socket], None]:
+    """A hostile server that quotes the API token it was sent back in its error."""
+    body = json.dumps(
+        {
+            "success": False,
+            "result": None,
+            "messages": [],
+            "errors": [{"code": 10000, "message": f"Authentication error for Bearer {token}"}],
+        }
+    ).encode()
+
+    def respond(conn: socket.socket) -> None:
+        conn.sendall(
+            head(403, {"Content-Type": "application/json", "Content-Length": str(len(body))}) + body
+        )
+
+    return respond
 
 
 # -- finding them ------------------------------------------------------------------------------

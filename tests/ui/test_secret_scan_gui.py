@@ -38,11 +38,11 @@ from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui.crash_dialog import CrashHandler
 from cfstream_gui.ui.keys.import_dialog import KeyImportDialog
 from cfstream_gui.ui.window.main_window import MainWindow
-from tests.cli.test_secret_scan_cli import echoing_refusal
 from tests.support import rsa_keys
 from tests.support.front import Front
 from tests.support.secret_scan import (
     Secret,
+    echoing_refusal,
     isolate,
     key_from_pem,
     key_secret,
