@@ -62,6 +62,7 @@ class Router:
             ("GET", re.compile(rf"^{acct}/stream/keys$"), self._list_keys),
             ("DELETE", re.compile(rf"^{acct}/stream/keys/(?P<key>[^/]+)$"), self._delete_key),
             ("GET", re.compile(rf"^{acct}/stream/(?P<uid>[^/]+)$"), self._get_video),
+            ("GET", re.compile(rf"^{acct}/stream/(?P<uid>[^/]+)/downloads$"), self._downloads),
             ("POST", re.compile(rf"^{acct}/stream/(?P<uid>[^/]+)$"), self._edit_video),
             ("POST", re.compile(rf"^{acct}/stream/(?P<uid>[^/]+)/token$"), self._create_token),
         ]
@@ -138,6 +139,17 @@ class Router:
     def _get_video(self, call: Call) -> Reply:
         self._authorize(call)
         return Reply(self._video_or_404(call.params["uid"]))
+
+    def _downloads(self, call: Call) -> Reply:
+        """Only the kinds that were made are listed, as Cloudflare does: `{}` for none."""
+        self._authorize(call)
+        uid = call.params["uid"]
+        self._video_or_404(uid)
+        if not self._account.downloads_enabled(uid):
+            return Reply({})
+        url = f"https://customer-{state.DEMO_CUSTOMER_CODE}.cloudflarestream.com/{uid}"
+        ready = {"status": "ready", "percentComplete": 100.0}
+        return Reply({"default": {**ready, "url": f"{url}/downloads/default.mp4"}})
 
     def _edit_video(self, call: Call) -> Reply:
         self._authorize(call)

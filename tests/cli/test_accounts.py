@@ -94,7 +94,7 @@ def test_login_creates_a_missing_profile(
         "fresh": {
             "account_id": sb.DEMO_ACCOUNT_ID,
             "customer_code": None,
-            "api_base_url": None,
+            "api_base_url": sb.base_url,  # where the token was checked, kept for next time
             "default_key_id": None,
             "delivery_base_url": None,
         }

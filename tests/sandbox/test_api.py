@@ -160,6 +160,18 @@ def test_unknown_video_is_not_found(api: httpx.Client) -> None:
     assert "ffffffffffffffffffffffffffffffff" in error_of(response)["message"]
 
 
+def test_downloads_list_the_mp4_only_where_it_was_made(api: httpx.Client, sandbox: Sandbox) -> None:
+    enabled = [uid for uid in sandbox.video_uids() if sandbox.downloads_enabled(uid)]
+    disabled = [uid for uid in sandbox.video_uids() if not sandbox.downloads_enabled(uid)]
+    assert enabled and disabled
+
+    made = api.get(stream(f"/{enabled[0]}/downloads")).json()["result"]
+    assert made["default"]["status"] == "ready"
+    assert made["default"]["url"].endswith(f"/{enabled[0]}/downloads/default.mp4")
+    assert api.get(stream(f"/{disabled[0]}/downloads")).json()["result"] == {}
+    assert api.get(stream("/ffffffffffffffffffffffffffffffff/downloads")).status_code == 404
+
+
 def test_demo_library_mixes_signed_and_public_videos(sandbox: Sandbox) -> None:
     signed, public = sandbox.video_uids(signed=True), sandbox.video_uids(signed=False)
     assert signed and public

@@ -13,6 +13,7 @@ from cfstream_gui.core.models import AccessRule, SigningEngine
 from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.core.tokens import decode_token
 from cfstream_gui.ui.window.controller import CANCELLED_TEXT
+from cfstream_gui.ui.window.gate import countdown
 from tests.support.rsa_keys import pkcs1_pem, rsa_key
 from tests.ui.controller_kit import (
     KEY_ID,
@@ -266,3 +267,12 @@ async def test_closing_cancels_the_request_and_closes_every_client(setup: Setup)
     assert all(client._http is None or client._http.is_closed for client in setup.clients.made)
     saved = setup.form_store.load()
     assert saved is not None and saved.video == VIDEO  # what was typed survives the close
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [(45, "45 seconds"), (299.2, "5:00 min"), (3599, "59:59 min"), (3600, "1:00 h"),
+     (172800, "48:00 h")],
+)  # fmt: skip
+def test_the_rate_limit_countdown_reads_well_for_any_wait(seconds: float, shown: str) -> None:
+    assert countdown(seconds) == shown

@@ -190,6 +190,20 @@ class StreamClient:
             raise BadResponse("Cloudflare reported success but sent no video details.")
         return result
 
+    async def get_downloads(self, account_id: str, video_uid: str) -> dict[str, Any]:
+        """The video's downloads by kind (`default` is the MP4), each with its `status`; an
+        empty dict when none were made. Cloudflare keeps this out of the video's details."""
+        path = (
+            f"/accounts/{_segment(account_id, 'account ID')}"
+            f"/stream/{_segment(video_uid, 'video ID')}/downloads"
+        )
+        result = await self._request(
+            "GET", path, subject=f"the downloads of video '{video_uid}' in account '{account_id}'"
+        )
+        if not isinstance(result, dict):
+            raise BadResponse("Cloudflare reported success but did not list the downloads.")
+        return result
+
     async def list_videos(
         self, account_id: str, *, search: str | None = None, limit: int | None = None
     ) -> list[dict[str, Any]]:

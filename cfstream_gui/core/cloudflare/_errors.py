@@ -1,8 +1,8 @@
-"""The exceptions `core.api` raises, and the sentences they say.
+"""The exceptions `core.cloudflare` raises, and the sentences they say.
 
-The tree is documented in `core.api`'s docstring; import the names from there. Each exception is
-built from facts only (HTTP status, Cloudflare's `errors[]`, the kind of body) so that the same
-sentence comes out whether the answer came from Cloudflare, the sandbox or a test.
+The tree is documented in `core.cloudflare`'s docstring; import the names from there. Each
+exception is built from facts only (HTTP status, Cloudflare's `errors[]`, the kind of body) so
+that the same sentence comes out whether the answer came from Cloudflare, the sandbox or a test.
 """
 
 from __future__ import annotations

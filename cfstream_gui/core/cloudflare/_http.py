@@ -12,7 +12,7 @@ import httpx
 from cfstream_gui import __version__
 from cfstream_gui.core.cloudflare._body import ACCEPT_ENCODING
 from cfstream_gui.core.cloudflare._errors import AuthError, NetworkError
-from cfstream_gui.core.cloudflare._urls import is_loopback
+from cfstream_gui.core.urls import is_loopback_host
 
 CONNECT_TIMEOUT = 5.0
 
@@ -38,7 +38,7 @@ def new_http_client(
         follow_redirects=False,
         verify=_tls_context(),
         # Proxy variables must not capture the loopback sandbox.
-        trust_env=not is_loopback(host),
+        trust_env=not is_loopback_host(host),
     )
 
 
@@ -81,7 +81,7 @@ def network_error(
         text = f"The connection to {host} failed before Cloudflare answered."
     if if_lost is not None and not never_sent(exc):
         return NetworkError(text, hint=if_lost)
-    if is_loopback(host):
+    if is_loopback_host(host):
         # A local address: the internet is not the problem, the local server is.
         return NetworkError(text, hint="Check that the local server (e.g. the sandbox) is running.")
     return NetworkError(text)

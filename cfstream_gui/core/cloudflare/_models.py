@@ -1,4 +1,4 @@
-"""The small values `core.api` returns besides raw video dicts. Import them from `core.api`."""
+"""The small values `core.cloudflare` returns besides raw video dicts. Import them from there."""
 
 from __future__ import annotations
 

@@ -8,20 +8,12 @@ a request at another endpoint.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from urllib.parse import quote, urlsplit
 
+from cfstream_gui.core.urls import is_loopback_host
+
 DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def resolve_base_url(profile_url: str | None, env: Mapping[str, str]) -> str:
@@ -53,7 +45,7 @@ def resolve_base_url(profile_url: str | None, env: Mapping[str, str]) -> str:
         raise ValueError(f"{origin} must not contain a user name or password.")
     if parts.query or parts.fragment:
         raise ValueError(f"{origin} must not contain '?' or '#'.")
-    if parts.scheme.lower() == "http" and not is_loopback(host):
+    if parts.scheme.lower() == "http" and not is_loopback_host(host):
         raise ValueError(
             f"{origin} uses http:// for {host}; only https:// is allowed except for this "
             "computer (127.0.0.1, ::1, localhost), so the API token is never sent unencrypted."

@@ -11,8 +11,6 @@ functions; the GUI runs them in an executor.
 
 from __future__ import annotations
 
-import asyncio
-
 from cfstream_gui.core.cloudflare import (
     BadResponse,
     NetworkError,
@@ -22,6 +20,7 @@ from cfstream_gui.core.cloudflare import (
     SigningKeyMaterial,
     StreamClient,
 )
+from cfstream_gui.core.daemon_calls import in_daemon_thread
 from cfstream_gui.core.keys.checks import KeyImportError
 from cfstream_gui.core.keys.inventory import KeyInventory, merge_keys
 from cfstream_gui.core.keys.signing_key import SigningKey, import_key, key_from_material
@@ -88,7 +87,7 @@ class KeyService:
                 ),
             ) from None
         try:
-            await asyncio.to_thread(self._store, key)
+            await in_daemon_thread(self._store, key)
         except SecretStoreError as exc:
             raise KeyNotSavedError(
                 f"Signing key {key.key_id} was created, but the keyring could not save it: "
@@ -105,7 +104,7 @@ class KeyService:
 
         When Cloudflare cannot be reached or is busy, the held keys are still listed, marked as
         unchecked; errors the user must fix (credentials, account ID) are raised."""
-        local_ids = await asyncio.to_thread(self._secrets.list_signing_key_ids, self._profile)
+        local_ids = await in_daemon_thread(self._secrets.list_signing_key_ids, self._profile)
         try:
             remote = await self._client.list_signing_keys(self._account())
         except (NetworkError, RateLimited, ServerError):
@@ -123,12 +122,12 @@ class KeyService:
             # 404 too, and forgetting a live key would lose its private half for good.
             if not await self._gone_from_account(key_id):
                 raise
-        await asyncio.to_thread(self._delete, key_id)
+        await in_daemon_thread(self._delete, key_id)
 
     async def _gone_from_account(self, key_id: str) -> bool:
         """True when the account's key list (fetched successfully) lacks the key and it is held
         here, i.e. it was revoked elsewhere and only the local copy is left."""
-        if not await asyncio.to_thread(self.holds, key_id):
+        if not await in_daemon_thread(self.holds, key_id):
             return False
         remote = await self._client.list_signing_keys(self._account())
         return all(info.id.lower() != key_id for info in remote)

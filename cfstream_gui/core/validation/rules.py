@@ -2,8 +2,8 @@
 
 ERRORs are what Cloudflare would reject; WARNINGs are allowed but probably not what the user
 meant (a private address, a rule no viewer ever reaches, only one IP family). Rules are checked
-as `normalize_rule` would send them: " us" is fine because it goes out as "US", so callers must
-send the normalized rules (`normalize_request`).
+as `normalize_rule` makes them, which is how `TokenRequest.to_api_body` sends them: " us" is fine
+because it goes out as "US". The normalization itself lives with the models, which send it.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 from cfstream_gui.core import countries
 from cfstream_gui.core.models import (
     MAX_RULES,
-    RULE_TYPE_ALIASES,
     AccessRule,
     Action,
     RuleType,
     TokenRequest,
+    country_code_case,
+    resolve_rule_type,
 )
 from cfstream_gui.core.validation.problems import Problem, Severity, error, warning
 
@@ -33,39 +34,26 @@ _VALID_ACTIONS = ", ".join(action.value for action in Action)
 _VALID_TYPES = ", ".join(rule_type.value for rule_type in RuleType)
 
 
-def _resolve_type(text: str) -> RuleType | None:
-    return RULE_TYPE_ALIASES.get(text.strip().lower())
-
-
 def parse_rule_values(rule_type: str, text: str) -> list[str]:
     """Values as typed in one box: "US, mx" -> ["US", "MX"]. Split on commas and whitespace;
     country codes are upper-cased; a rule of type `any` has no values."""
-    resolved = _resolve_type(rule_type)
+    resolved = resolve_rule_type(rule_type)
     if resolved is RuleType.ANY:
         return []
     values = [part for part in re.split(r"[,\s]+", text) if part]
     if resolved is RuleType.COUNTRY:
-        return [value.upper() for value in values]
+        return [country_code_case(value) for value in values]
     return values
 
 
 def normalize_rule(rule: AccessRule) -> AccessRule:
-    """The rule as it should be sent: action and type lower-case (short type names like `ip`
-    become the API's), values stripped with empties dropped, countries upper-case."""
-    resolved = _resolve_type(rule.type)
-    values = [value.strip() for value in rule.values if value.strip()]
-    if resolved is RuleType.COUNTRY:
-        values = [value.upper() for value in values]
-    return AccessRule(
-        action=rule.action.strip().lower(),
-        type=resolved.value if resolved is not None else rule.type.strip(),
-        values=tuple(values),
-    )
+    """The rule as it is sent (see `AccessRule.normalized`)."""
+    return rule.normalized()
 
 
 def normalize_request(req: TokenRequest) -> TokenRequest:
-    """The request with every rule normalized; what should go to Cloudflare."""
-    return replace(req, access_rules=tuple(normalize_rule(rule) for rule in req.access_rules))
+    """The request with every rule normalized, as it is sent (see `TokenRequest.normalized`)."""
+    return req.normalized()
 
 
 def check_rule(rule: AccessRule, index: int) -> list[Problem]:
@@ -214,7 +202,8 @@ def _duplicates(keys: Sequence[object], values: Sequence[str], where: _RuleSpot)
 def _check_countries(codes: tuple[str, ...], where: _RuleSpot) -> list[Problem]:
     problems: list[Problem] = []
     for code in dict.fromkeys(codes):  # each code once: repeats are one warning below
-        country = countries.lookup(code)
+        # lookup() upper-cases with str.upper(), which would read "ß" as "SS"; a code is ASCII.
+        country = countries.lookup(code) if code.isascii() else None
         if country is None:
             message = f"Rule {where.number}: {_shown(code)} is not an ISO 3166-1 country code; "
             problems.append(where.error("values", message + countries.hint(code) + "."))

@@ -12,7 +12,6 @@ also picks the backend). `remember()` saves the token once Cloudflare has accept
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from cfstream_gui.core.credentials import (
     Origin,
     from_environment,
 )
+from cfstream_gui.core.daemon_calls import in_daemon_thread
 from cfstream_gui.core.storage.profiles import Profile
 from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
 from cfstream_gui.ui.common.async_support import BackgroundTasks
@@ -210,7 +210,7 @@ class ApiTokens(QObject):
 
     async def _read(self, name: str, token_too: bool) -> None:
         try:
-            result = await asyncio.to_thread(self._read_blocking, name, token_too)
+            result = await in_daemon_thread(self._read_blocking, name, token_too)
         finally:
             self._reading.discard(name)
         self._store_name = result.store
@@ -244,7 +244,7 @@ class ApiTokens(QObject):
             return
         if self._stored.get(name) == credentials.api_token:
             return
-        await asyncio.to_thread(self._secrets.set_api_token, name, credentials.api_token)
+        await in_daemon_thread(self._secrets.set_api_token, name, credentials.api_token)
         self._stored[name] = credentials.api_token
         self.changed.emit()
 
@@ -258,7 +258,7 @@ class ApiTokens(QObject):
 
     async def _forget(self, name: str) -> None:
         try:
-            await asyncio.to_thread(self._secrets.delete_api_token, name)
+            await in_daemon_thread(self._secrets.delete_api_token, name)
         except SecretStoreError as exc:
             self.keyringProblem.emit(exc.message, "")
             return

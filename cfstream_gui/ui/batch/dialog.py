@@ -44,6 +44,7 @@ from cfstream_gui.core.batch import (
     parse_batch_input,
     write_results_csv,
 )
+from cfstream_gui.core.daemon_calls import in_daemon_thread
 from cfstream_gui.core.keys.checks import KeyImportError
 from cfstream_gui.core.keys.service import KeyNotHeldError
 from cfstream_gui.core.storage.secrets import SecretStoreError
@@ -289,7 +290,7 @@ class BatchDialog(QDialog):
         problems: list[RowError] = []
         try:
             setup = self._setup
-            key = await loop.run_in_executor(None, setup.load_key, key_id)
+            key = await in_daemon_thread(setup.load_key, key_id)
             sign = partial(
                 setup.service.sign_many,
                 rows,

@@ -11,8 +11,7 @@ never writes to the real keyring.
 
 from __future__ import annotations
 
-import asyncio
-
+from cfstream_gui.core.daemon_calls import in_daemon_thread
 from cfstream_gui.core.keys.checks import KeyImportError
 from cfstream_gui.core.keys.service import KeyNotHeldError
 from cfstream_gui.core.keys.signing_key import SigningKey, import_key
@@ -63,14 +62,14 @@ class HeldKeys:
 
     async def key_ids(self, store: SecretStore, profile: str) -> list[str]:
         """The IDs held for `profile`, oldest first. Raises SecretStoreError."""
-        return await asyncio.to_thread(store.list_signing_key_ids, profile)
+        return await in_daemon_thread(store.list_signing_key_ids, profile)
 
     async def load(self, store: SecretStore, profile: str, key_id: str) -> SigningKey:
         """The held key `key_id`, from the cache or the keyring. Raises one of KEY_ERRORS."""
         cache_key = (id(store), profile, key_id)
         key = self._loaded.get(cache_key)
         if key is None:
-            key = await asyncio.to_thread(load_held_key, store, profile, key_id)
+            key = await in_daemon_thread(load_held_key, store, profile, key_id)
             self._loaded[cache_key] = key
         return key
 
@@ -86,9 +85,7 @@ class HeldKeys:
         if self.store(session_only=session_only) is self._session_secrets:
             return SESSION_STORE_TEXT
         store = self._secrets
-        name, available = await asyncio.to_thread(
-            lambda: (store.store_name(), store.is_available())
-        )
+        name, available = await in_daemon_thread(lambda: (store.store_name(), store.is_available()))
         if not available:
             return f"memory only, for this session ({name})"
         return f"your system keyring ({name})"

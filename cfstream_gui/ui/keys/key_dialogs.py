@@ -22,6 +22,9 @@ from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.keys.import_dialog import KeyImportDialog
 from cfstream_gui.ui.keys.signing_keys_dialog import SigningKeysDialog
 
+# How long closing the window waits for a key dialog's running work before cancelling it.
+CLOSE_GRACE_SECONDS = 5.0
+
 KeyServiceFactory = Callable[[], Awaitable[KeyService]]
 
 
@@ -105,9 +108,13 @@ class KeyDialogs(QObject):
         dialog.deleteLater()
 
     async def close_dialogs(self) -> None:
-        """Close what is open and wait for its work to end (the window is closing)."""
-        for dialog in (self.keys_dialog, self.batch_dialog):
-            if dialog is not None:
-                dialog.reject()
-                with contextlib.suppress(Exception):
-                    await dialog.wait_idle()
+        """Close what is open and wait for its work to end (the window is closing), but only
+        for a few seconds: work stuck on a keyring that never answers is cancelled."""
+        if self.keys_dialog is not None:
+            self.keys_dialog.reject()
+            with contextlib.suppress(Exception):
+                await self.keys_dialog.wait_idle(grace=CLOSE_GRACE_SECONDS)
+        if self.batch_dialog is not None:
+            self.batch_dialog.reject()  # signing stops after its current chunk
+            with contextlib.suppress(Exception):
+                await self.batch_dialog.wait_idle()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from cfstream_gui.core.cloudflare import ApiError
+from cfstream_gui.core.daemon_calls import in_daemon_thread
 from cfstream_gui.core.keys.checks import KeyImportError
 from cfstream_gui.core.keys.inventory import KeyInventory, KeyRow, KeyState
 from cfstream_gui.core.keys.service import KeyNotHeldError, KeyNotSavedError, KeyService
@@ -161,8 +162,18 @@ class SigningKeysDialog(QDialog):
     def is_busy(self) -> bool:
         return self._running > 0
 
-    async def wait_idle(self) -> None:
-        await self._tasks.wait()
+    async def wait_idle(self, grace: float | None = None) -> None:
+        """Until the running work (a create, a revoke) has finished: a key just made must be
+        stored before the dialog goes. With `grace`, give up waiting after that many seconds
+        and cancel the work (the window is closing, and a keyring that never answers must not
+        keep it open)."""
+        if grace is None:
+            await self._tasks.wait()
+            return
+        try:
+            await asyncio.wait_for(self._tasks.wait(), grace)
+        except TimeoutError:
+            await self._tasks.cancel_others()
 
     def selected_row(self) -> KeyRow | None:
         rows = self.table.selectionModel().selectedRows()
@@ -284,7 +295,7 @@ class SigningKeysDialog(QDialog):
     async def _store_import(self, key: SigningKey) -> None:
         self.banner.clear()
         service = await self._get_service()
-        await asyncio.to_thread(service.import_key, key.pem, key.key_id)
+        await in_daemon_thread(service.import_key, key.pem, key.key_id)
         await self._reload(select=key.key_id)
         row = self.selected_row()
         note = f"Key {key.key_id} is now held in your keyring."
@@ -301,7 +312,7 @@ class SigningKeysDialog(QDialog):
     async def _forget(self, key_id: str) -> None:
         self.banner.clear()
         service = await self._get_service()
-        await asyncio.to_thread(service.forget, key_id)
+        await in_daemon_thread(service.forget, key_id)
         self.banner.show_notice(
             f"Key {key_id} is no longer held here. It is still on the account unless revoked."
         )

@@ -104,9 +104,13 @@ class RateLimit:
 
 
 def countdown(seconds: float) -> str:
-    """'45 seconds' under a minute and a half, then '4:59 min'."""
+    """'45 seconds' under a minute and a half, '4:59 min' under an hour, then '2:05 h' (a
+    capped Retry-After can ask for up to two days: '2880:00 min' would be no help)."""
     whole = max(0, int(seconds + 0.999))
     if whole < 90:
         return human_duration(whole)
     minutes, secs = divmod(whole, 60)
-    return f"{minutes}:{secs:02d} min"
+    if minutes < 60:
+        return f"{minutes}:{secs:02d} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d} h"

@@ -8,13 +8,13 @@ reach into the window. Keyring calls run in worker threads (`HeldKeys`).
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
+from cfstream_gui.core.daemon_calls import in_daemon_thread
 from cfstream_gui.core.keys.service import KeyNotHeldError, KeyService
 from cfstream_gui.core.keys.signing_key import SigningKey
 from cfstream_gui.core.storage.profiles import Profile, ProfileError
@@ -138,7 +138,7 @@ class KeyActions(QObject):
             return
         try:
             service = await self.key_service()
-            await asyncio.to_thread(service.import_key, key.pem, key.key_id)
+            await in_daemon_thread(service.import_key, key.pem, key.key_id)
         except (*KEY_ERRORS, ProfileError, ValueError) as exc:
             self._view.show_error(str(exc), "The key was not imported.")
             return
