@@ -17,6 +17,7 @@ import contextlib
 import http.client
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
@@ -190,8 +191,8 @@ class Front:
         for filler in fillers:
             filler.close()
 
-    def _spawn(self, target: object, *args: object) -> threading.Thread:
-        thread = threading.Thread(target=target, args=args, daemon=True)  # type: ignore[arg-type]
+    def _spawn(self, target: Callable[..., None], *args: object) -> threading.Thread:
+        thread = threading.Thread(target=target, args=args, daemon=True)
         with self._lock:
             self._threads = [t for t in self._threads if t.is_alive()]
             self._threads.append(thread)
@@ -223,7 +224,8 @@ class Front:
                 self._released.wait(_WAIT)
                 self.holding.clear()
                 if _client_gone(conn):
-                    self.dropped += 1
+                    with self._lock:
+                        self.dropped += 1
                     return
             with self._lock:  # after the hold: what was scripted meanwhile is its answer
                 play = self._take_play(request)
