@@ -10,8 +10,8 @@ PIP    := $(VENV)/bin/pip
 SUITE_TIMEOUT ?= 900
 PYTEST := $(PY) -m pytest -q --timeout=120 --timeout-method=thread
 
-.PHONY: help run sandbox test check lint format typecheck pytest screenshots bench bench-quick clean \
-        package install-desktop uninstall-desktop
+.PHONY: help run sandbox test check lint format typecheck pytest soak soak-quick screenshots bench \
+        bench-quick clean package install-desktop uninstall-desktop
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -65,6 +65,16 @@ pytest: $(VENV)/.test-installed
 	  echo "no dbus-run-session/gnome-keyring: the real Secret Service test will be skipped"; \
 	  QT_QPA_PLATFORM=offscreen timeout -k 10 $(SUITE_TIMEOUT) $(PYTEST) $(PYTEST_ARGS); \
 	fi
+
+# The soak is skipped by the default run (tests/soak/test_soak.py): CFSTREAM_SOAK sets how many
+# creates the window makes, a tenth of them meeting an injected fault.
+SOAK ?= 500
+soak: $(VENV)/.test-installed ## 500 creates in one window (SOAK=N), 10 % faulted: nothing stuck busy, no growing sockets, threads or memory
+	CFSTREAM_SOAK=$(SOAK) QT_QPA_PLATFORM=offscreen timeout -k 10 $(SUITE_TIMEOUT) \
+	  $(PYTEST) --timeout=$(SUITE_TIMEOUT) tests/soak
+
+soak-quick: $(VENV)/.test-installed ## the soak's short form, 60 creates (what CI runs)
+	$(MAKE) --no-print-directory soak SOAK=60
 
 # Needs no .venv: it builds its own throwaway one with the oldest release of each dependency.
 # `make test-lowest LOWEST_PATHS=tests` runs the whole suite there.

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from cfstream_gui.core.ids import shown
+
 URL_KINDS = ("iframe", "watch", "hls", "dash", "thumbnail", "mp4", "embed")
 URL_KIND_LABELS: dict[str, str] = {
     "iframe": "Player iframe",
@@ -73,7 +75,9 @@ def is_customer_code(text: str) -> bool:
 def customer_code_message(code: str) -> str:
     """The sentence for a customer code that is not one (`is_customer_code` is False)."""
     return (
-        f"The customer code “{code}” should be lowercase letters and digits only, "
+        # Escaped and cut: the code may come from a hand-edited profiles file, and this
+        # sentence also reaches a log line that nothing else makes safe for a terminal.
+        f"The customer code {shown(code)} should be lowercase letters and digits only, "
         "as in customer-<code>.cloudflarestream.com."
     )
 

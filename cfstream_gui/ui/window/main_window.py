@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.form.signing.manageKeysRequested.connect(self.keys.open_signing_keys)
         self.keys.keysChanged.connect(controller.keys.reload)
         self.keys.keyImported.connect(controller.keys.import_key)
+        self.keys.keysProblem.connect(self.show_error)
         self.createTokenButton.clicked.connect(controller.create)
         self.cancelButton.clicked.connect(controller.cancel)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
