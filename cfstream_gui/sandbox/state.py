@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import copy
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from cfstream_gui.sandbox.keys import KeyMaterial, generate_private_key
+from cfstream_gui.sandbox.keys import KeyMaterial, KeySource
 
 DEMO_ACCOUNT_ID = "5adb0c5adb0c5adb0c5adb0c5adb0c5a"
 # Hyphenated and spelled out so nobody mistakes them for real Cloudflare tokens.
@@ -139,8 +138,9 @@ class SigningKey:
 class Account:
     """The demo account's mutable state, shared between request threads."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: Callable[[], float], keys: KeySource | None = None) -> None:
         self._clock = clock
+        self.keys = keys if keys is not None else KeySource()
         self._lock = threading.Lock()
         self._videos = demo_videos()
         self._keys: dict[str, SigningKey] = {}
@@ -170,7 +170,7 @@ class Account:
 
     def create_key(self) -> SigningKey:
         # Generated outside the lock: it takes tens of milliseconds.
-        material = KeyMaterial(uuid.uuid4().hex, generate_private_key())
+        material = self.keys.new_key()
         key = SigningKey(material, rfc3339(self._clock()))
         with self._lock:
             self._keys[material.kid] = key
