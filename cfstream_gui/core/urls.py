@@ -183,6 +183,11 @@ def _address_problem(address: str, what: str, shown: str) -> str | None:
         scheme, host = parts.scheme, parts.hostname or ""
     except ValueError:  # e.g. an unclosed [ in an IPv6 host
         scheme, host = "", ""
+    else:
+        try:
+            _ = parts.port  # read only to refuse one out of range or not a number
+        except ValueError:
+            return f"{what} {shown} has a port that is not a number from 0 to 65535."
     if scheme not in ("http", "https") or not host:
         return f"{what} {shown} should be an https:// address."
     if scheme == "http" and not is_loopback_host(host):

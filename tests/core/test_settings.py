@@ -125,6 +125,9 @@ def test_a_host_template_that_makes_an_https_base_is_kept(template: str) -> None
         ("https://{code}.exa\tmple.com/", "control characters"),
         ("https://{code}.exam\u0440le.com", "control characters"),  # a Cyrillic look-alike
         ("https://{code}." + "a" * 300 + ".com", "longer than"),
+        ("https://{code}.example.com:99999", "port"),
+        ("https://{code}.example.com:http", "port"),
+        ("javascript:alert(1)//{code}", "https://"),
     ],
 )
 def test_a_bad_host_template_is_refused_with_a_sentence(template: str, says: str) -> None:

@@ -13,6 +13,7 @@ from cfstream_gui.core.urls import (
     PlaybackUrls,
     customer_code_from_host,
     customer_code_from_video,
+    delivery_base_problem,
     link_base,
     parse_customer_code,
     playback_urls,
@@ -282,3 +283,9 @@ def test_link_base_is_what_the_links_start_with() -> None:
     )
     assert link_base(None, delivery_base=None, host_template=template) is None
     assert link_base("Not A Code", delivery_base=None, host_template=None) is None
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1:99999", "https://example.com:-1"])
+def test_a_delivery_base_with_an_impossible_port_is_refused(base: str) -> None:
+    problem = delivery_base_problem(base)
+    assert problem is not None and "port" in problem
