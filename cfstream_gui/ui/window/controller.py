@@ -4,7 +4,7 @@ It owns Create and Verify (one at a time; Cancel cancels the running one; closin
 waits), the busy state, whether Create can be pressed (`gate.py`), the engine choice (what each
 signing engine needs, and the `TokenJob` it makes), the profiles and the API token in use
 (`ApiTokens`), the held signing keys (`HeldKeys`), the saved form (`SavedForm`) and the settings
-(what a new form starts with, where links point, how long copies stay). The view
+(`WindowSettings`: what a new form starts with, where links point). The view
 (`view.WindowView`; `MainWindow`, or a test's fake) only shows what it is told and reports what
 the user did. Whatever goes wrong only ever fills the banner, never clears the form.
 
@@ -28,15 +28,7 @@ import qasync  # after PySide6, so qasync binds to it rather than probing other 
 
 from cfstream_gui.core.cloudflare import ApiError, AuthError, RateLimited
 from cfstream_gui.core.models import SigningEngine, TokenRequest
-from cfstream_gui.core.settings import (
-    DEFAULT_ENGINE,
-    DEFAULT_EXPIRY,
-    URL_HOST_TEMPLATE,
-    MemorySettingsStore,
-    Settings,
-    SettingsStore,
-    expiry_seconds,
-)
+from cfstream_gui.core.settings import URL_HOST_TEMPLATE, Settings, SettingsStore
 from cfstream_gui.core.storage.form_state import FormState, FormStore
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
@@ -48,8 +40,9 @@ from cfstream_gui.ui.form.request_preview import preview_text
 from cfstream_gui.ui.keys.held_keys import KEY_ERRORS, HeldKeys
 from cfstream_gui.ui.window import gate
 from cfstream_gui.ui.window.key_actions import KeyActions
-from cfstream_gui.ui.window.saved_form import FormValues, SavedForm
+from cfstream_gui.ui.window.saved_form import SavedForm
 from cfstream_gui.ui.window.view import WindowView
+from cfstream_gui.ui.window.window_settings import WindowSettings
 
 BUSY_TEXTS = {
     SigningEngine.CLOUDFLARE: "Creating the token…",
@@ -91,8 +84,7 @@ class WindowController(QObject):
         self._view = view
         self._service = service
         self._clock = clock
-        self._settings_store = settings if settings is not None else MemorySettingsStore()
-        self._settings = Settings()
+        self._settings = WindowSettings(view, settings, clock)
         self.tasks = tasks if tasks is not None else BackgroundTasks()
         self.tokens = ApiTokens(secrets, self.tasks, os.environ if env is None else env, self)
         self.keys = KeyActions(
@@ -135,8 +127,7 @@ class WindowController(QObject):
         """Offer the profiles (`extra_profiles` first, their tokens in `session_tokens`), and
         restore the last form, on `prefer_profile` if given; with none saved, start a new
         form as the settings say."""
-        self._settings = self._settings_store.load()
-        self._view.use_settings(self._settings)
+        self._settings.load()
         offered, problem = self._saved.offered_profiles(extra_profiles)
         if problem:
             self._view.show_error(problem, "Profiles are unavailable until the file is fixed.")
@@ -150,37 +141,22 @@ class WindowController(QObject):
             self.choose_profile(names[0])
         if restored.account_id is not None:
             self._view.set_account_id(restored.account_id)
+        new_form = self._settings.new_form()
         if restored.values is not None:
             self._view.restore_form(restored.values)
-        elif self.new_form() != FormValues():  # a blank form is what the view starts with
-            self._view.restore_form(self.new_form())
+        elif new_form is not None:
+            self._view.restore_form(new_form)
         self._revalidator.start()
         self.refresh()
 
     # -- the settings -----------------------------------------------------------------------
 
     def settings(self) -> Settings:
-        return self._settings
-
-    def new_form(self) -> FormValues:
-        """An empty form with the default expiry (from now) and signing engine."""
-        seconds = expiry_seconds(self._settings[DEFAULT_EXPIRY])
-        exp = None if seconds is None else int(self._clock()) + seconds
-        return FormValues(exp=exp, engine=self._settings[DEFAULT_ENGINE])
+        return self._settings.current
 
     def apply_settings(self, settings: Settings) -> None:
-        """Use `settings` from now on, and keep them. When they cannot be saved they still
-        apply until the app closes, and the banner says so."""
-        self._settings = settings
-        self._view.use_settings(settings)
-        try:
-            self._settings_store.save(settings)
-        except OSError as exc:
-            self._view.show_error(
-                f"The settings could not be saved: {exc}", "They apply until the app closes."
-            )
-        else:
-            self._view.show_status("Settings saved", 5000)
+        """Use `settings` from now on, and keep them (`WindowSettings.apply`)."""
+        self._settings.apply(settings)
         self.refresh()
 
     # -- the account ------------------------------------------------------------------------
@@ -288,7 +264,7 @@ class WindowController(QObject):
             links=LinkNeed.LOOKUP if engine.uses_network else LinkNeed.KNOWN,
             pasted_customer_code=self._view.pasted_customer_code(),
             remember_code=not self.tokens.is_session_only(),
-            host_template=self._settings[URL_HOST_TEMPLATE],
+            host_template=self._settings.current[URL_HOST_TEMPLATE],
         )
         self._begin(BUSY_TEXTS[engine])
         try:
