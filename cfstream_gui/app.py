@@ -53,6 +53,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="use the built-in local sandbox, no account needed",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="make a token against the built-in sandbox in the real window, then exit 0 "
+        "(offscreen when there is no display; non-zero with a sentence on failure)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser.parse_args(argv)
 
@@ -183,6 +189,15 @@ def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else list(argv)
     args = parse_args(args_list)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.self_test:
+        from cfstream_gui.self_test import run_self_test  # only this option needs it
+
+        return run_self_test(args_list)
+    from cfstream_gui.display import missing_display
+
+    if (no_display := missing_display(os.environ)) is not None:
+        print(no_display, file=sys.stderr)  # rather than Qt's abort about xcb-cursor0
+        return 1
     app = _application(args_list)
     sandbox = Sandbox().start() if args.sandbox else None
     loop = qasync.QEventLoop(app)

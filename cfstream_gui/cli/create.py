@@ -31,7 +31,14 @@ from cfstream_gui.core.token_service import (
 )
 from cfstream_gui.core.validation import Problem, Severity
 
-from .context import Context, Target, require_usable_links, resolve_target
+from .context import (
+    EXAMPLE_LINKS_NOTE,
+    Context,
+    Target,
+    require_usable_links,
+    resolve_target,
+)
+from .downloads import DownloadsCheck, downloads_check, downloads_problem
 from .errors import EXIT_OK, UsageError
 from .keys import local_profile, signing_key_for
 from .output import URL_OUTPUTS, render
@@ -41,7 +48,6 @@ from .parsing import parse_rule
 def run_create(args: argparse.Namespace, ctx: Context) -> int:
     now = datetime.now(UTC)
     request = build_request(args, now)
-    echo_times(request, ctx)
     if args.output == "mp4" and not request.downloadable:
         raise UsageError(
             "The mp4 output is a download URL, and downloads only work with a downloadable "
@@ -51,10 +57,16 @@ def run_create(args: argparse.Namespace, ctx: Context) -> int:
     job = _job(args, request, service, ctx)
     require_usable_links(job.profile)  # a link's token must not travel over plain http
     check(service.check(job, now=to_epoch(now)), ctx)
-    result = asyncio.run(_make(service, job))
+    downloads = downloads_check(args, job, ctx) if args.output == "mp4" else None
+    result, problem = asyncio.run(_make(service, job, downloads))
+    echo_times(request, ctx)  # only now: a refused request has no expiry to speak of
     if job.links is LinkNeed.LOOKUP and result.customer_code.source is CodeSource.NONE:
         hint = customer_code_hint(job.profile.name)
         ctx.note(f"warning: no playback URLs: {result.links_note}. {hint}")
+    if problem is not None:
+        ctx.note(problem)
+    if ctx.sandbox is not None and result.urls is not None:
+        ctx.note(EXAMPLE_LINKS_NOTE)
     render(args.output, result, ctx.out)
     return EXIT_OK
 
@@ -104,9 +116,14 @@ def _link_need(output: str) -> LinkNeed:
     return LinkNeed.LOOKUP if output == "json" else LinkNeed.NONE
 
 
-async def _make(service: TokenService, job: TokenJob) -> TokenResult:
+async def _make(
+    service: TokenService, job: TokenJob, downloads: DownloadsCheck | None
+) -> tuple[TokenResult, str | None]:
+    """The token, then (for the mp4 output) what the video's downloads say about its link."""
     try:
-        return await service.make(job)
+        result = await service.make(job)
+        problem = await downloads_problem(service, downloads) if downloads else None
+        return result, problem
     except CustomerCodeUnknown as exc:
         raise UsageError(str(exc), hint=exc.hint) from None
     finally:
@@ -128,7 +145,8 @@ def build_request(args: argparse.Namespace, now: datetime) -> TokenRequest:
 
 def echo_times(request: TokenRequest, ctx: Context) -> None:
     """Say how typed times were understood, in UTC and local time (stderr, so stdout stays just
-    the output). Times not given are Cloudflare's defaults and are not mentioned."""
+    the output), once the token carries them. Times not given are Cloudflare's defaults and are
+    not mentioned."""
     for label, epoch in (("expires", request.exp), ("not before", request.nbf)):
         if epoch is not None:
             ctx.note(f"{label} {describe(from_epoch(epoch))}")

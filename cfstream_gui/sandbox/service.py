@@ -34,12 +34,16 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Callable[[], float] = time.time,
+        *,
+        videos: int = 0,
         keys: KeySource | None = None,
     ) -> None:
         """`keys` (default: random ones) is where its signing keys come from."""
         self._address = (host, port)
         self._clock = clock
         self._account = state.Account(clock, keys)
+        if videos:
+            self.seed_videos(videos)
         self._faults = FaultBook()
         self._log = RequestLog()
         self._rate = RateWindow(clock)
@@ -125,6 +129,12 @@ class Sandbox:
             for video in self._account.videos()
             if signed is None or video["requireSignedURLs"] is signed
         ]
+
+    def seed_videos(self, count: int) -> None:
+        """Add `count` generated videos to the library, older than the demo ones: always the
+        same videos in the same order (`sandbox/seeding.py`), some still encoding or failed,
+        some public, a few uploaded in the same instant. Works while running, too."""
+        self._account.seed_videos(count)
 
     def downloads_enabled(self, video_uid: str) -> bool:
         """Whether the video's MP4 download is on (a token also needs downloadable)."""

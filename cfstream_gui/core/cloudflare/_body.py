@@ -119,11 +119,20 @@ async def read_body(response: httpx.Response, limit: int = MAX_ANSWER_BYTES) -> 
     body = bytearray()
     received = 0
     try:
-        async for chunk in response.aiter_raw():
-            received += len(chunk)
-            if received > limit:
-                raise _TooLarge
-            decoder.feed(chunk, body, limit)
+        chunks = response.aiter_raw()
+        try:
+            async for chunk in chunks:
+                received += len(chunk)
+                if received > limit:
+                    raise _TooLarge
+                decoder.feed(chunk, body, limit)
+        finally:
+            # Closed here, even when reading stops early: an abandoned stream generator is
+            # finalised later by the event loop, which some httpx releases report as a
+            # destroyed pending task. (Typed as an iterator; at run time a generator.)
+            close = getattr(chunks, "aclose", None)
+            if close is not None:
+                await close()
         decoder.finish()
     except _TooLarge:
         raise too_large(limit, status) from None
