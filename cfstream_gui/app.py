@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
@@ -32,10 +33,12 @@ from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore, keyring_timeout
 from cfstream_gui.core.token_service import TokenService
-from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui.crash_dialog import CrashHandler
 from cfstream_gui.ui.window.controller import WindowController
 from cfstream_gui.ui.window.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from cfstream_gui.sandbox import Sandbox  # loaded only when one runs (start_sandbox)
 
 SANDBOX_PROFILE = "sandbox"
 # Built from the top-level resources/ folder (docs/architecture.md).
@@ -154,6 +157,19 @@ def offer_a_demo_video(window: MainWindow, sandbox: Sandbox) -> None:
     video.setPlaceholderText(f"A sandbox demo video ID, e.g. {names}")
 
 
+def start_sandbox(asked: bool, env: Mapping[str, str]) -> Sandbox | None:
+    """The built-in sandbox, running, when asked for (--sandbox) or on a first run: nothing
+    saved and no account in the environment (`core.accounts.first_run`). None otherwise, and
+    then the sandbox is not even imported."""
+    from cfstream_gui.core.accounts.first_run import start_choice
+
+    if not start_choice(ProfileStore(env=env), env, sandbox_asked=asked).uses_sandbox:
+        return None
+    from cfstream_gui.sandbox import Sandbox
+
+    return Sandbox().start()
+
+
 def _application(args_list: list[str]) -> QApplication:
     existing = QApplication.instance()
     app = (
@@ -199,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         print(no_display, file=sys.stderr)  # rather than Qt's abort about xcb-cursor0
         return 1
     app = _application(args_list)
-    sandbox = Sandbox().start() if args.sandbox else None
+    sandbox = start_sandbox(args.sandbox, os.environ)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     # We end the loop when the window has finished closing (its API clients closed), not when

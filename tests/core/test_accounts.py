@@ -11,18 +11,15 @@ from pathlib import Path
 import pytest
 from keyring.errors import KeyringLocked, PasswordSetError
 
-from cfstream_gui.core.accounts import (
-    AccountCheck,
+from cfstream_gui.core.accounts.changes import remove_account, save_account
+from cfstream_gui.core.accounts.drafts import (
     AccountDraft,
-    Start,
-    check_account,
     check_draft,
     draft_of,
     profile_from_draft,
-    remove_account,
-    save_account,
-    start_choice,
 )
+from cfstream_gui.core.accounts.first_run import Start, start_choice
+from cfstream_gui.core.accounts.verify import AccountCheck, check_account
 from cfstream_gui.core.cloudflare import AuthError, StreamClient
 from cfstream_gui.core.credentials import Credentials, Origin
 from cfstream_gui.core.storage.memory_keyring import MemoryKeyring

@@ -32,7 +32,7 @@ from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.core.token_service import TokenResult, TokenService
 from cfstream_gui.core.validation import Problem, normalize_request
 from cfstream_gui.ui.account.tokens import TokenDisplay
-from cfstream_gui.ui.videos.access_check import VideoAccess
+from cfstream_gui.ui.videos.access import VideoAccess
 from cfstream_gui.ui.window.controller import WindowController
 from cfstream_gui.ui.window.saved_form import FormValues
 from tests.support.clock import FakeClock

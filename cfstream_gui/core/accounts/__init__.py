@@ -1,7 +1,7 @@
 """Accounts as the window manages them: the profiles a user adds, checks, renames and removes,
-and where the window starts when there are none yet.
-
-The Accounts dialog is a thin view over these; nothing here imports Qt.
+and where the window starts when there are none yet. Nothing here imports Qt, and names are
+imported from the module that defines them (`first_run` is on the start path and must stay
+light: it loads neither httpx nor the keyring).
 
 - `drafts.py`: what the dialog's fields hold (`AccountDraft`), checked field by field into
   `Problem`s that name the field, and turned into a `Profile`.
@@ -13,27 +13,3 @@ The Accounts dialog is a thin view over these; nothing here imports Qt.
 - `first_run.py`: `start_choice(profiles, env)`: a saved profile, the account the environment
   names, or the built-in sandbox when there is neither.
 """
-
-from cfstream_gui.core.accounts.changes import SavedAccount, remove_account, save_account
-from cfstream_gui.core.accounts.drafts import (
-    AccountDraft,
-    check_draft,
-    draft_of,
-    profile_from_draft,
-)
-from cfstream_gui.core.accounts.first_run import Start, start_choice
-from cfstream_gui.core.accounts.verify import AccountCheck, check_account
-
-__all__ = [
-    "AccountCheck",
-    "AccountDraft",
-    "SavedAccount",
-    "Start",
-    "check_account",
-    "check_draft",
-    "draft_of",
-    "profile_from_draft",
-    "remove_account",
-    "save_account",
-    "start_choice",
-]

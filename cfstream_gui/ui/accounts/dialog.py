@@ -20,18 +20,15 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from cfstream_gui.core.accounts import (
-    AccountCheck,
+from cfstream_gui.core.accounts.changes import SavedAccount, remove_account, save_account
+from cfstream_gui.core.accounts.drafts import (
+    TOKEN_FIELD,
     AccountDraft,
-    SavedAccount,
-    check_account,
     check_draft,
     draft_of,
     profile_from_draft,
-    remove_account,
-    save_account,
 )
-from cfstream_gui.core.accounts.drafts import TOKEN_FIELD
+from cfstream_gui.core.accounts.verify import AccountCheck, check_account
 from cfstream_gui.core.cloudflare import ApiError
 from cfstream_gui.core.credentials import API_TOKEN_ENV, Credentials, Origin, from_environment
 from cfstream_gui.core.daemon_calls import in_daemon_thread

@@ -14,13 +14,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
-from cfstream_gui.core.accounts import AccountDraft
 from cfstream_gui.core.accounts.drafts import (
     ACCOUNT_FIELD,
     BASE_URL_FIELD,
     CODE_FIELD,
     NAME_FIELD,
     TOKEN_FIELD,
+    AccountDraft,
 )
 from cfstream_gui.core.validation import Problem
 from cfstream_gui.ui.common.icons import eye_icon

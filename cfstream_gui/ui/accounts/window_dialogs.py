@@ -14,17 +14,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from cfstream_gui.core.videos import VideoSummary
-from cfstream_gui.ui.account.panel import AccountPanel
-from cfstream_gui.ui.accounts.setup import AccountsSetup
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.common.confirm_box import Confirm, confirm_with_message_box
-from cfstream_gui.ui.form.token_form import TokenForm
-from cfstream_gui.ui.videos.source import VideoSource
 
 if TYPE_CHECKING:
+    from cfstream_gui.core.videos import VideoSummary
+    from cfstream_gui.ui.account.panel import AccountPanel
     from cfstream_gui.ui.accounts.dialog import AccountsDialog
+    from cfstream_gui.ui.accounts.setup import AccountsSetup
+    from cfstream_gui.ui.form.token_form import TokenForm
     from cfstream_gui.ui.videos.browser import VideoBrowser
+    from cfstream_gui.ui.videos.source import VideoSource
     from cfstream_gui.ui.window.controller import WindowController
 
 # How long closing the window waits for a dialog's running work before cancelling it.

@@ -35,7 +35,7 @@ from cfstream_gui.ui.form.engine_picker import EnginePicker
 from cfstream_gui.ui.form.request_preview import RequestPreview
 from cfstream_gui.ui.form.time_field import TimeField
 from cfstream_gui.ui.rules.editor import RulesEditor
-from cfstream_gui.ui.videos.access_check import VideoAccess
+from cfstream_gui.ui.videos.access import VideoAccess
 from cfstream_gui.ui.videos.public_warning import PublicVideoWarning
 
 # Which inline message shows a validation problem, by `Problem.field`.
@@ -107,13 +107,10 @@ class TokenForm(QWidget):
         video_row.addWidget(self.browseVideosButton)
         video_field = QWidget()
         video_field.setLayout(video_row)
-        video_cell = QWidget()
-        video_column = QVBoxLayout(video_cell)
-        video_column.setContentsMargins(0, 0, 0, 0)
-        video_column.setSpacing(2)
-        video_column.addWidget(with_message(video_field, self.videoIdMessage))
-        video_column.addWidget(self.publicWarning)
-        form.addRow(buddy_label("&Video:", self.videoIdEdit), video_cell)
+        form.addRow(
+            buddy_label("&Video:", self.videoIdEdit), with_message(video_field, self.videoIdMessage)
+        )
+        form.addRow("", self.publicWarning)
         form.addRow(
             buddy_label("E&xpires:", self.expiry.check),
             with_message(self.expiry, self.expiryMessage),
@@ -123,6 +120,7 @@ class TokenForm(QWidget):
         )
         form.addRow(buddy_label("&Downloads:", self.downloadableCheck), self.downloadableCheck)
         self.form_layout = form
+        form.setRowVisible(self.publicWarning, False)
 
         rules_group = QGroupBox("Access rules")
         rules_group.setObjectName("rulesGroup")
@@ -180,6 +178,8 @@ class TokenForm(QWidget):
 
     def show_video_access(self, access: VideoAccess | None) -> None:
         self.publicWarning.show_access(access)
+        # A row of its own, shown and hidden as a row: the form then makes room for it.
+        self.form_layout.setRowVisible(self.publicWarning, self.publicWarning.access() is not None)
 
     def pasted_customer_code(self) -> str | None:
         """The customer code from the last pasted customer-<code> link, if any."""

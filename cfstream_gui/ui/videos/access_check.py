@@ -26,24 +26,12 @@ from cfstream_gui.core.validation import Problem, Severity, check_account_id, ch
 from cfstream_gui.core.videos import VideoSummary
 from cfstream_gui.ui.account.tokens import ApiTokens
 from cfstream_gui.ui.common.async_support import BackgroundTasks
+from cfstream_gui.ui.videos.access import VideoAccess
 
 logger = logging.getLogger(__name__)
 
 LOOKUP_DELAY_MS = 600  # after the last keystroke in the video field
 KEPT_ANSWERS = 512  # videos whose setting is remembered this session
-
-
-@dataclass(frozen=True)
-class VideoAccess:
-    """What the form says about the video it names."""
-
-    uid: str
-    name: str
-    public: bool  # requireSignedURLs is off: a token protects nothing
-
-    @classmethod
-    def of(cls, summary: VideoSummary) -> VideoAccess:
-        return cls(summary.uid, summary.name, not summary.require_signed_urls)
 
 
 class AccessView(Protocol):

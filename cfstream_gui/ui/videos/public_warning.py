@@ -12,11 +12,10 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from cfstream_gui.ui.common.style import Tone, text_color, tint_rgba
 from cfstream_gui.ui.common.widgets import push_button
-from cfstream_gui.ui.videos.access_check import VideoAccess
+from cfstream_gui.ui.videos.access import VideoAccess
 
-WARNING_TEXT = (
-    "This token protects nothing: the video is public. Anyone with its plain link can watch it."
-)
+WARNING_TEXT = "This token protects nothing: the video is public."
+DETAIL_TEXT = "Anyone with its plain link can watch it, token or not."
 
 
 class PublicVideoWarning(QFrame):
@@ -30,7 +29,6 @@ class PublicVideoWarning(QFrame):
         self.label.setObjectName("publicVideoLabel")
         self.label.setAccessibleName("The video is public")
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setWordWrap(True)
         self.requireSignedButton = push_button(
             "requireSignedButton", "Require signed URLs…", self.requireSignedRequested.emit
         )
@@ -38,7 +36,7 @@ class PublicVideoWarning(QFrame):
             "Turn on requireSignedURLs for this video: only signed links play it from then on"
         )
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 4, 4)
+        layout.setContentsMargins(8, 3, 3, 3)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.requireSignedButton, 0, Qt.AlignmentFlag.AlignVCenter)
         self._access: VideoAccess | None = None
@@ -51,7 +49,7 @@ class PublicVideoWarning(QFrame):
             self.hide()
             return
         name = f"“{self._access.name}”" if self._access.name else self._access.uid
-        self.label.setToolTip(f"{name} does not require signed URLs.")
+        self.label.setToolTip(f"{name} does not require signed URLs. {DETAIL_TEXT}")
         self.show()
 
     def access(self) -> VideoAccess | None:

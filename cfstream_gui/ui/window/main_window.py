@@ -44,7 +44,7 @@ from cfstream_gui.ui.keys.key_dialogs import KeyDialogs
 from cfstream_gui.ui.menus import about_box, build_menus
 from cfstream_gui.ui.result_panel import ResultPanel
 from cfstream_gui.ui.settings_dialog import SettingsDialog
-from cfstream_gui.ui.videos.access_check import VideoAccess
+from cfstream_gui.ui.videos.access import VideoAccess
 from cfstream_gui.ui.window.controller import WindowController
 from cfstream_gui.ui.window.gate import NO_PROFILE
 from cfstream_gui.ui.window.saved_form import FormValues

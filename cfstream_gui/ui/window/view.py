@@ -16,7 +16,7 @@ from cfstream_gui.core.settings import Settings
 from cfstream_gui.core.token_service import TokenResult
 from cfstream_gui.core.validation import Problem
 from cfstream_gui.ui.account.tokens import TokenDisplay
-from cfstream_gui.ui.videos.access_check import VideoAccess
+from cfstream_gui.ui.videos.access import VideoAccess
 from cfstream_gui.ui.window.saved_form import FormValues
 
 
