@@ -47,6 +47,7 @@ HOME_TOKEN = "test-api-token-home-000000000000000000000"
 VIDEO = "c3" * 16
 KEY_ID = "d4" * 16
 CLOUDFLARE_KEY_ID = "e5" * 16
+PUBLIC_VIDEO = "f6" * 16
 
 
 # -- a fake view: what the window would show, as plain data ---------------------------------
@@ -228,6 +229,11 @@ class FakeCloudflare:
         self.arrived = asyncio.Event()
         self.seen: list[Callable[[], None]] = []  # run as each request arrives
         self.key = signing_key(0, CLOUDFLARE_KEY_ID)
+        # The account's videos by UID, as GET …/stream/<uid> answers them.
+        self.videos: dict[str, dict[str, Any]] = {
+            VIDEO: _video(VIDEO, "Members' webinar", signed=True),
+            PUBLIC_VIDEO: _video(PUBLIC_VIDEO, "Trailer", signed=False),
+        }
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -245,12 +251,41 @@ class FakeCloudflare:
             return httpx.Response(403, json=envelope(errors=[error]))
         if request.url.path.endswith("/tokens/verify"):
             return httpx.Response(200, json=envelope({"id": "t1", "status": "active"}))
+        if not request.url.path.endswith("/token"):
+            return self._video(request)
         video = request.url.path.split("/")[-2]
         token = sign_locally(TokenRequest(video_uid=video), self.key, now=int(NOW))
         return httpx.Response(200, json=envelope({"token": token}))
 
+    def _video(self, request: httpx.Request) -> httpx.Response:
+        """GET …/stream/<uid> reads `videos`; POST …/stream/<uid> changes requireSignedURLs."""
+        uid = request.url.path.split("/")[-1]
+        video = self.videos.get(uid)
+        if video is None:
+            error = {"code": 10003, "message": "Not Found"}
+            return httpx.Response(404, json=envelope(errors=[error]))
+        if request.method == "POST":
+            video["requireSignedURLs"] = sent_body(request)["requireSignedURLs"]
+        return httpx.Response(200, json=envelope(video))
+
+    def video_reads(self) -> list[httpx.Request]:
+        return [r for r in self.requests if r.method == "GET" and "/stream/" in r.url.path]
+
     def token_posts(self) -> list[httpx.Request]:
         return [r for r in self.requests if r.url.path.endswith("/token")]
+
+
+def _video(uid: str, name: str, *, signed: bool) -> dict[str, Any]:
+    return {
+        "uid": uid,
+        "meta": {"name": name},
+        "requireSignedURLs": signed,
+        "readyToStream": True,
+        "status": {"state": "ready"},
+        "playback": {
+            "hls": f"https://customer-workcode123.cloudflarestream.com/{uid}/manifest/video.m3u8"
+        },
+    }
 
 
 class Clients:

@@ -11,7 +11,7 @@ token. The window learns what changed when the dialog closes (`changes()`).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -55,6 +55,7 @@ INTRO = (
     "folder, its API token in your system keyring. Saving asks Cloudflare about the token first."
 )
 NO_TOKEN = "Paste the API token: Cloudflare is asked whether it works before anything is saved."
+CANCELLED = "Cancelled: nothing was saved."
 REFUSED_HINT = "Check the token was copied whole, or create a new one in the dashboard."
 
 USER_ERRORS = (ApiError, SecretStoreError, ProfileError, ValueError)
@@ -202,8 +203,9 @@ class AccountsDialog(QDialog):
             self.accountsList.choose(target)
 
     def _on_chosen(self, key: str, previous: str | None) -> None:
-        if previous is not None:
+        if previous is not None:  # the user moved: what the check said was about another one
             self._drafts[previous] = self.fields.draft()
+            self.checkLabel.clear()
         self._show(key)
 
     def _show(self, key: str) -> None:
@@ -211,7 +213,6 @@ class AccountsDialog(QDialog):
         profile = self._saved.get(key)
         draft = self._drafts.get(key) or (draft_of(profile) if profile else AccountDraft("", ""))
         self.fields.show_draft(draft)
-        self.checkLabel.clear()
         if profile is None:
             self.fields.set_token_placeholder(TOKEN_NEW)
         elif key in self._has_token:
@@ -250,7 +251,7 @@ class AccountsDialog(QDialog):
                 field.setFocus()
             self.statusLabel.setText("Nothing was saved: fix the marked fields.")
             return
-        self._start(self._save(draft, original), "check and save the account")
+        self._start(partial(self._save, draft, original), "check and save the account")
 
     def _on_remove(self) -> None:
         name = self.selected_name()
@@ -269,7 +270,7 @@ class AccountsDialog(QDialog):
             "are not touched."
         )
         if self.confirm(self, "Remove account", question, consequences, "Remove account"):
-            self._start(self._remove(name), "remove the account")
+            self._start(partial(self._remove, name), "remove the account")
 
     def _on_use(self) -> None:
         name = self.selected_name()
@@ -280,27 +281,28 @@ class AccountsDialog(QDialog):
     def _cancel(self) -> None:
         if self._work is not None and not self._work.done():
             self._work.cancel()
+            self.statusLabel.setText(CANCELLED)
 
     # -- tasks ------------------------------------------------------------------------------
 
-    def _start(self, work: Coroutine[Any, Any, None], name: str) -> None:
+    def _start(self, work: Callable[[], Coroutine[Any, Any, None]], name: str) -> None:
+        """Run `work()` as the dialog's one task; its coroutine is made when the task starts,
+        so a Cancel before then leaves nothing un-awaited."""
         self.banner.clear()
         self._work = self._tasks.spawn(self._guarded(work), name)
+        self._work.add_done_callback(lambda _task: self._finished())
         self._update_buttons()
 
-    async def _guarded(self, work: Coroutine[Any, Any, None]) -> None:
+    async def _guarded(self, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
         try:
-            await work
-        except asyncio.CancelledError:
-            if shiboken6.isValid(self):
-                self.statusLabel.setText("Cancelled: nothing was saved.")
+            await work()
         except USER_ERRORS as exc:
             if shiboken6.isValid(self):
                 self._show_error(exc)
-        finally:
-            if shiboken6.isValid(self):
-                self._work = None
-                self._update_buttons()
+
+    def _finished(self) -> None:
+        if shiboken6.isValid(self):
+            self._update_buttons()
 
     async def _save(self, draft: AccountDraft, original: str | None) -> None:
         self.statusLabel.setText("Asking Cloudflare about the API token…")
@@ -348,8 +350,8 @@ class AccountsDialog(QDialog):
             self._has_token.pop(key, None)
         if edited == NEW_KEY:
             self._use = name  # a new account is what the user wants to work with next
-        elif self._use in (original, edited):
-            self._use = name
+        elif self._use in (original, edited) or original == self._setup.current:
+            self._use = name  # the window's own profile, renamed: it stays on it
         if saved.token_not_saved and typed is not None:
             self._session_tokens[name] = typed
             self.banner.show_notice(

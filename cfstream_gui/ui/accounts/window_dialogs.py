@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtWidgets import QWidget
 
 from cfstream_gui.ui.common.async_support import BackgroundTasks
@@ -86,7 +87,8 @@ class AccountDialogs:
         if self.accounts_dialog is dialog:
             self.accounts_dialog = None
         changes = dialog.changes()
-        dialog.deleteLater()
+        if shiboken6.isValid(dialog):
+            dialog.deleteLater()
         if changes and self._controller is not None:
             self._controller.accounts.changed(changes)
 
@@ -122,7 +124,8 @@ class AccountDialogs:
             await browser.wait_idle(grace=CLOSE_GRACE_SECONDS)
         if self.video_browser is browser:
             self.video_browser = None
-        browser.deleteLater()
+        if shiboken6.isValid(browser):  # not gone with the window already
+            browser.deleteLater()
 
     def _use_video(self, source: VideoSource, video: VideoSummary) -> None:
         self._know(source, video)

@@ -11,12 +11,13 @@ a rate limit) nothing is said here, since Create says what is wrong when pressed
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
 from cfstream_gui.core.cloudflare import ApiError, BadResponse
 from cfstream_gui.core.credentials import Credentials
@@ -73,10 +74,11 @@ class VideoAccessCheck(QObject):
         self._wanted: _Target | None = None
         self._shown: VideoAccess | None = None
         self._stopped = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(delay_ms)
-        self._timer.timeout.connect(self._look_up)
+        self._looking = 0  # lookups running
+        self._delay = delay_ms / 1000
+        # An asyncio timer rather than a QTimer: the lookup is asyncio work, and the wait then
+        # runs wherever the loop does (the controller's tests drive it without Qt's own loop).
+        self._due: asyncio.TimerHandle | None = None
 
     def consider(self, uid: str, account_id: str) -> None:
         """The form names video `uid` on `account_id` (called on every change of the form:
@@ -85,11 +87,11 @@ class VideoAccessCheck(QObject):
         if (target and target.key) == (self._wanted and self._wanted.key):
             return
         self._wanted = target
-        self._timer.stop()
+        self._cancel_due()
         known = self._known.get(target.key) if target is not None else None
         self._show(known)
         if target is not None and known is None:
-            self._timer.start()
+            self._schedule()
 
     def know(self, account_id: str, summary: VideoSummary) -> None:
         """What the video browser already read about a video: no need to ask again."""
@@ -106,13 +108,11 @@ class VideoAccessCheck(QObject):
 
     def is_waiting(self) -> bool:
         """A lookup is due or running for the video in the form."""
-        return self._timer.isActive() or (
-            self._wanted is not None and self._wanted.key not in self._known
-        )
+        return self._due is not None or self._looking > 0
 
     def stop(self) -> None:
         """Look nothing up any more (the window is closing)."""
-        self._timer.stop()
+        self._cancel_due()
         self._wanted = None
         self._stopped = True
 
@@ -141,12 +141,27 @@ class VideoAccessCheck(QObject):
         key = (profile.api_base_url, account_id.lower(), uid.lower())
         return _Target(key, profile, credentials, account_id, uid)
 
+    def _schedule(self) -> None:
+        try:
+            # The window's loop; at start-up it is set but not running yet.
+            loop = asyncio.get_event_loop()
+        except RuntimeError:  # no loop at all: nothing async can run, so nothing is asked
+            return
+        self._due = loop.call_later(self._delay, self._look_up)
+
+    def _cancel_due(self) -> None:
+        if self._due is not None:
+            self._due.cancel()
+            self._due = None
+
     def _look_up(self) -> None:
+        self._due = None
         target = self._wanted
         if target is not None and target.key not in self._known and not self._stopped:
             self._tasks.spawn(self._fetch(target), "look up the video's signed-URL setting")
 
     async def _fetch(self, target: _Target) -> None:
+        self._looking += 1
         try:
             client = await self._service.client(target.profile, target.credentials)
             video = await client.get_video(target.account_id, target.uid)
@@ -154,6 +169,8 @@ class VideoAccessCheck(QObject):
         except (ApiError, ValueError, KeyError) as exc:
             logger.info("no signed-URL check for the video: %s", type(exc).__name__)
             return
+        finally:
+            self._looking -= 1
         if summary.uid.lower() != target.uid.lower():
             return  # an answer about another video says nothing about this one
         access = VideoAccess.of(summary)
