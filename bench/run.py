@@ -43,6 +43,8 @@ PY = sys.executable
 VIDEO = "ea95132c15732412d22c1476fa83f27a"
 RULES = (AccessRule("allow", "ip.geoip.country", ("US", "MX")), AccessRule("block", "any", ()))
 GUI_DELAY_MS = 50.0  # the sandbox's fixed answer delay for the window's round trip
+BROWSER_VIDEOS = 10_000  # issue 9, case 7: a large library in the video browser
+FRAME_MS = 16.0
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,47 @@ def gui_rows(rounds: int) -> list[Row]:
             "longest gap <= 50 ms (aim 16)",
             gap <= 50,
             f"during {rounds} creates",
+        ),
+    ]
+
+
+# -- 7: the video browser on a large library -------------------------------------------------
+
+
+def browser_rows(rounds: int, videos: int) -> list[Row]:
+    done = subprocess.run(
+        [PY, str(HERE / "video_browser.py"), str(rounds), str(videos)],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"video_browser.py failed: {done.stderr[-800:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    first, bare = result["first_rows_ms"], result["bare_page_ms"]
+    key, worst = result["keystroke_ms"], result["keystroke_max_ms"]
+    return [
+        Row(
+            f"video browser: first rows of {videos:,}",
+            first,
+            bare,
+            "ms",
+            first / bare,
+            "<= 300 ms (baseline: bare httpx GET + JSON of the same page)",
+            first <= 300,
+            "Browse… pressed to the table painted with the first page of 1,000; the very first "
+            f"open, which also builds the API client, {result['first_rows_cold_ms']:.0f} ms",
+        ),
+        Row(
+            f"video browser: a filter keystroke on {videos:,}",
+            key,
+            FRAME_MS,
+            "ms",
+            key / FRAME_MS,
+            "<= 16 ms (one frame)",
+            worst <= FRAME_MS,
+            f"key press to table repainted, median; the slowest {worst:.1f} ms",
         ),
     ]
 
@@ -426,16 +469,7 @@ def main() -> int:
         *signing_rows(
             1 if args.quick else 5, 50 if args.quick else 300, 500 if args.quick else 10_000
         ),
-        Row(
-            "video browser: 10,000 videos",
-            0,
-            0,
-            "ms",
-            0,
-            "first rows <= 300 ms, a keystroke <= 16 ms",
-            None,
-            "not built yet",
-        ),
+        *browser_rows(2 if args.quick else 7, 2000 if args.quick else BROWSER_VIDEOS),
     ]
     print(table(rows))
     if args.write:
