@@ -90,7 +90,7 @@ def test_cancel_stops_loading_and_load_all_carries_on_where_it_stopped(
     assert browser.cancelButton.isEnabled()
     browser.cancelButton.click()
     assert not browser.is_loading()
-    qtbot.waitUntil(lambda: not browser._tasks.busy, timeout=WAIT_MS)  # the page on its way
+    qtbot.waitUntil(lambda: not browser.is_fetching(), timeout=WAIT_MS)  # the page on its way
     stopped = browser.model.rowCount()
     assert stopped < len(library.videos)
     assert "scroll down or Load all" in browser.countLabel.text()
@@ -225,7 +225,7 @@ def test_thumbnails_are_fetched_for_visible_public_videos_only(
 ) -> None:
     window = make_window()
     browser = open_browser(qtbot, window)
-    pictures = browser._thumbnails
+    pictures = browser.thumbnails
     assert pictures is not None
     public = browser.model.video(public_row(browser))
     browser.select(public.uid)

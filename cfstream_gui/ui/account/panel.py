@@ -187,7 +187,7 @@ class AccountPanel(QGroupBox):
         )
         self.addAccountButton.setDefault(False)
         row = QHBoxLayout(self.sandboxNote)
-        row.setContentsMargins(8, 6, 6, 6)
+        row.setContentsMargins(8, 2, 2, 2)
         row.addWidget(self.sandboxNoteLabel, 1)
         row.addWidget(self.addAccountButton)
         color = text_color(Tone.NOTICE, self.palette()).name()

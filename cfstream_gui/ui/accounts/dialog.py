@@ -130,9 +130,10 @@ class AccountsDialog(QDialog):
         list_buttons.addWidget(self.removeButton)
         left.addLayout(list_buttons)
         right = QVBoxLayout()
-        right.addWidget(self.fields)
+        # The fields take the spare height (the form ends in a stretch): a two-line message
+        # under a field then has the room its wrapped text needs.
+        right.addWidget(self.fields, 1)
         right.addWidget(self.checkLabel)
-        right.addStretch(1)
         form_buttons = QHBoxLayout()
         form_buttons.addStretch(1)
         form_buttons.addWidget(self.saveButton)

@@ -204,6 +204,15 @@ class VideoBrowser(QDialog):
     def total(self) -> int | None:
         return self._total
 
+    def is_fetching(self) -> bool:
+        """A page is on its way (after Cancel, the one already asked for still arrives)."""
+        return self._loader is not None and not self._loader.done()
+
+    @property
+    def thumbnails(self) -> Thumbnails | None:
+        """The pictures, once the first page is being read (None with thumbnails=False)."""
+        return self._thumbnails
+
     def _want(self, pages: int, search: str | None = None) -> None:
         if self._done:
             return
