@@ -252,3 +252,19 @@ def test_without_an_api_token_the_browser_does_not_open_and_says_why(
     qtbot.mouseClick(window.form.browseVideosButton, Qt.MouseButton.LeftButton)
     assert window.accounts.video_browser is None
     assert "API token" in window.statusBar().currentMessage()
+
+
+def test_a_new_search_drops_the_answers_of_the_one_before(
+    qtbot: Any, make_window: WindowFactory, library: Sandbox
+) -> None:
+    window = make_window()
+    browser = open_browser(qtbot, window)
+    library.set_latency(0.3)
+    browser.search("Keynote")
+    browser.search("Webinar")  # before the first answer arrives
+    qtbot.waitUntil(
+        lambda: browser.model.rowCount() > 0 and not browser.is_fetching(), timeout=WAIT_MS
+    )
+    names = [browser.model.video(row).name for row in range(browser.model.rowCount())]
+    assert all("webinar" in name.lower() for name in names)
+    library.set_latency(0)

@@ -13,7 +13,7 @@ can be made to require signed URLs from here too, after a question.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import Coroutine
 from typing import Any
 
 import shiboken6
@@ -31,14 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cfstream_gui.core.cloudflare import ApiError
-from cfstream_gui.core.videos import VideoPage, VideoPager, VideoSummary
+from cfstream_gui.core.cloudflare import ApiError, StreamClient
+from cfstream_gui.core.videos import VideoPage, VideoSummary
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.common.confirm_box import Confirm, confirm_with_message_box
 from cfstream_gui.ui.common.error_banner import ErrorBanner
 from cfstream_gui.ui.common.inline_message import enable_clear_button
 from cfstream_gui.ui.common.widgets import push_button
 from cfstream_gui.ui.videos import model as columns
+from cfstream_gui.ui.videos.loader import VideoLoader
 from cfstream_gui.ui.videos.model import VideoTableModel
 from cfstream_gui.ui.videos.source import VideoSource
 from cfstream_gui.ui.videos.thumbnails import SIZE as THUMBNAIL_SIZE
@@ -46,7 +47,6 @@ from cfstream_gui.ui.videos.thumbnails import Thumbnails
 
 SEARCH_DELAY_MS = 400  # after the last keystroke in Search
 ROW_HEIGHT = 40
-ALL = 1 << 30  # pages wanted: as many as there are
 NEAR_END_ROWS = 20  # this close to the end of the list, the next page is fetched
 
 
@@ -73,12 +73,11 @@ class VideoBrowser(QDialog):
         self._tasks = BackgroundTasks()
         self._want_thumbnails = thumbnails
         self._thumbnails: Thumbnails | None = None
-        self._loader: asyncio.Task[None] | None = None
-        self._pages: AsyncIterator[VideoPage] | None = None
-        self._generation = 0  # a new search makes the pages of an older one stale
-        self._wanted = 0  # pages still to load
-        self._done = False
-        self._total: int | None = None
+        self.loader = VideoLoader(source, self._tasks, self)
+        self.loader.clientReady.connect(self._client_ready)
+        self.loader.pageArrived.connect(self._show_page)
+        self.loader.failed.connect(self._show_error)
+        self.loader.changed.connect(self._update_buttons)
         self._note: str | None = None
         self._working = 0  # a signed-URL change running
         # Overridable so tests can answer without a modal loop.
@@ -174,90 +173,48 @@ class VideoBrowser(QDialog):
         """List the account's videos whose names match `text` (all for ""), from the first
         page: what an older search was loading is dropped."""
         self._search_timer.stop()
-        self._generation += 1
-        if self._loader is not None:
-            self._loader.cancel()
-        self._loader, self._pages = None, None
-        self._done, self._total, self._note = False, None, None
+        self._note = None
         self.banner.clear()
         self.model.clear()
-        self._want(1, text.strip())
+        self.loader.search(text)
 
     def load_more(self) -> None:
-        self._want(1)
+        self.loader.load_more()
 
     def load_all(self) -> None:
-        self._want(ALL)
+        self.loader.load_all()
 
     def stop(self) -> None:
         """Load no more pages (the one on its way still arrives and is shown)."""
-        self._wanted = 0
-        self._update_buttons()
+        self.loader.stop()
 
     def is_loading(self) -> bool:
-        return self._wanted > 0 and not self._done
+        return self.loader.is_loading()
 
     def is_done(self) -> bool:
         """Every video matching the search is loaded."""
-        return self._done
+        return self.loader.is_done()
 
     def total(self) -> int | None:
-        return self._total
+        return self.loader.total()
 
     def is_fetching(self) -> bool:
         """A page is on its way (after Cancel, the one already asked for still arrives)."""
-        return self._loader is not None and not self._loader.done()
+        return self.loader.is_fetching()
 
     @property
     def thumbnails(self) -> Thumbnails | None:
         """The pictures, once the first page is being read (None with thumbnails=False)."""
         return self._thumbnails
 
-    def _want(self, pages: int, search: str | None = None) -> None:
-        if self._done:
-            return
-        self._wanted = min(ALL, self._wanted + pages)
-        if self._loader is None or self._loader.done():
-            query = self.searchEdit.text().strip() if search is None else search
-            task = self._tasks.spawn(self._load(self._generation, query), "list videos")
-            self._loader = task
-        self._update_buttons()
-
-    async def _load(self, generation: int, search: str) -> None:
-        try:
-            if self._pages is None:
-                client = await self._source.client()
-                if self._want_thumbnails and self._thumbnails is None:
-                    # Where the API is says whether the videos' pictures are on the internet.
-                    self._thumbnails = Thumbnails(
-                        self._source.profile, client.base_url, parent=self
-                    )
-                    self.model.set_thumbnails(self._thumbnails)
-                pager = VideoPager(client, self._source.account_id, search=search or None)
-                self._pages = aiter(pager)
-            while self._wanted > 0 and generation == self._generation:
-                page = await anext(self._pages, None)
-                if generation != self._generation:
-                    return
-                self._wanted -= 1
-                if page is None:
-                    self._done = True
-                    break
-                self._show_page(page)
-                if page.last:
-                    self._done = True
-                    break
-        except (ApiError, ValueError) as exc:
-            if generation == self._generation and shiboken6.isValid(self):
-                self._wanted = 0
-                self._show_error(exc)
-        finally:
-            if generation == self._generation and shiboken6.isValid(self):
-                self._update_buttons()
+    def _client_ready(self, client: StreamClient) -> None:
+        if self._want_thumbnails and self._thumbnails is None:
+            # Where the API is says whether the videos' pictures are on the internet.
+            self._thumbnails = Thumbnails(self._source.profile, client.base_url, parent=self)
+            self.model.set_thumbnails(self._thumbnails)
 
     def _show_page(self, page: VideoPage) -> None:
         selected = self.selected_video()
-        self._total = page.total if page.total is not None else self._total
         self._note = page.note or self._note
         self.model.append(page.videos)
         if selected is None and self.model.rowCount() and not self.table.currentIndex().isValid():
@@ -352,9 +309,7 @@ class VideoBrowser(QDialog):
     async def wait_idle(self, grace: float | None = None) -> None:
         """Stop loading at once (a list is only worth having while the dialog is open), and
         wait for a signed-URL change to end, cancelling it after `grace` seconds."""
-        self._generation += 1
-        if self._loader is not None:
-            self._loader.cancel()
+        self.loader.cancel()
         try:
             if grace is None:
                 await self._tasks.wait()
@@ -375,14 +330,14 @@ class VideoBrowser(QDialog):
 
     def _update_buttons(self) -> None:
         loading, video = self.is_loading(), self.selected_video()
-        self.loadAllButton.setEnabled(not self._done and self._wanted < ALL)
+        self.loadAllButton.setEnabled(not self.is_done() and not self.loader.wants_everything())
         self.cancelButton.setEnabled(loading)
         self.pickButton.setEnabled(video is not None)
         self.requireSignedButton.setEnabled(
             video is not None and not video.require_signed_urls and self._working == 0
         )
         loaded = self.model.loaded()
-        total = self._total
+        total = self.total()
         self.progress.setVisible(loading or (total is not None and loaded < total))
         if total:
             self.progress.setRange(0, total)
@@ -392,8 +347,8 @@ class VideoBrowser(QDialog):
         self.countLabel.setText(self._count_text(loading))
 
     def _count_text(self, loading: bool) -> str:
-        loaded, shown, total = self.model.loaded(), self.model.rowCount(), self._total
-        of = f" of {total:,}" if total is not None and not self._done else ""
+        loaded, shown, total = self.model.loaded(), self.model.rowCount(), self.total()
+        of = f" of {total:,}" if total is not None and not self.is_done() else ""
         text = f"{loaded:,}{of} video{'s' if (total or loaded) != 1 else ''} loaded"
         if self.model.filtered():
             text = f"Showing {shown:,} of {loaded:,} loaded" + (
@@ -401,7 +356,7 @@ class VideoBrowser(QDialog):
             )
         if loading:
             text += "; loading…"
-        elif not self._done and loaded:
+        elif not self.is_done() and loaded:
             text += "; scroll down or Load all for more"
         if self._note:
             text += f". {self._note}"

@@ -4,12 +4,14 @@ It owns Create and Verify (one at a time; Cancel cancels the running one; closin
 waits), the busy state, whether Create can be pressed (`gate.py`), the engine choice (what each
 signing engine needs, and the `TokenJob` it makes), the profiles and the API token in use
 (`ApiTokens`), the held signing keys (`HeldKeys`), the saved form (`SavedForm`) and the settings
-(`WindowSettings`: what a new form starts with, where links point). The view
+(`WindowSettings`: what a new form starts with, where links point), the profiles offered and
+what the Accounts dialog and video browser are given (`AccountActions`), and the quiet check of
+whether the form's video is public (`VideoAccessCheck`). The view
 (`view.WindowView`; `MainWindow`, or a test's fake) only shows what it is told and reports what
 the user did. Whatever goes wrong only ever fills the banner, never clears the form.
 
-Create and Verify are slots whose task is the running action: that task is what Cancel and
-closing cancel. Keyring reads and the like are background tasks, all ended on close.
+Create, Verify and Require signed URLs are slots whose task is the running action: that task is
+what Cancel and closing cancel. Keyring reads and the like are background tasks, all ended on close.
 """
 
 from __future__ import annotations
