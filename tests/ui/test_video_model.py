@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from cfstream_gui.core.videos import VideoSummary
 from cfstream_gui.sandbox.delivery_media import thumbnail_png
+from cfstream_gui.ui.common.confirm_box import confirmation_box
 from cfstream_gui.ui.videos import model as columns
 from cfstream_gui.ui.videos.model import VideoTableModel, duration_text
 from cfstream_gui.ui.videos.thumbnails import decode
@@ -89,6 +90,15 @@ def test_cells_say_what_a_person_reads(qapp: Any) -> None:
     assert duration_text(3723) == "1:02:03" and duration_text(None) == ""
 
 
+def test_a_name_that_looks_like_html_is_shown_as_written(qapp: Any) -> None:
+    model = VideoTableModel()
+    hostile = '<img src="file:///etc/passwd"><b>Free</b>'
+    model.append([video(8, hostile)])
+    assert model.index(0, columns.NAME).data() == hostile
+    tip = model.index(0, columns.NAME).data(Qt.ItemDataRole.ToolTipRole)
+    assert "<img" not in tip and "&lt;img" in tip
+
+
 def test_replacing_a_video_shows_its_new_setting(qapp: Any) -> None:
     model = VideoTableModel()
     model.append([video(7, "Trailer", signed=False)])
@@ -112,3 +122,9 @@ def test_a_giant_or_broken_picture_is_refused_before_decoding(qapp: Any) -> None
     assert decode(bytes(giant)) is None
     assert decode(b"not an image at all") is None
     assert decode(b"") is None
+
+
+def test_a_question_quoting_a_name_shows_it_as_written(qapp: Any) -> None:
+    box, _action = confirmation_box(None, "Require signed URLs", "For “<b>Free</b>”?", "", "Go")
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    box.deleteLater()

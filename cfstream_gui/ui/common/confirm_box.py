@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QGridLayout,
@@ -32,6 +33,8 @@ def confirmation_box(
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title)
+    # The question may quote what an API sent (a video's name): shown, never read as markup.
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(question)
     box.setInformativeText(consequences)
     chosen = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)

@@ -5,6 +5,7 @@ the API client for it."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,3 +22,9 @@ class VideoAccess:
     @classmethod
     def of(cls, summary: VideoSummary) -> VideoAccess:
         return cls(summary.uid, summary.name, not summary.require_signed_urls)
+
+
+def plain_tooltip(text: str) -> str:
+    """`text` for a tooltip, shown as written: Qt reads a tooltip that looks like HTML as
+    HTML, and a video's name is whatever its uploader (or a hostile API) wrote."""
+    return f"<p>{html.escape(text)}</p>"

@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from cfstream_gui.core.videos import VideoSummary
+from cfstream_gui.ui.videos.access import plain_tooltip
 from cfstream_gui.ui.videos.thumbnails import Thumbnails
 
 Index = QModelIndex | QPersistentModelIndex
@@ -165,7 +166,7 @@ class VideoTableModel(QAbstractTableModel):
         if column == SIGNED and not video.require_signed_urls:
             return "Public: anyone with its plain link can watch it; a token protects nothing."
         if column == NAME and video.name:
-            return video.name
+            return plain_tooltip(video.name)
         return None
 
     def _picture_ready(self, uid: str) -> None:

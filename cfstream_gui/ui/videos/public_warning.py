@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from cfstream_gui.ui.common.style import Tone, text_color, tint_rgba
 from cfstream_gui.ui.common.widgets import push_button
-from cfstream_gui.ui.videos.access import VideoAccess
+from cfstream_gui.ui.videos.access import VideoAccess, plain_tooltip
 
 WARNING_TEXT = "This token protects nothing: the video is public."
 DETAIL_TEXT = "Anyone with its plain link can watch it, token or not."
@@ -49,7 +49,7 @@ class PublicVideoWarning(QFrame):
             self.hide()
             return
         name = f"“{self._access.name}”" if self._access.name else self._access.uid
-        self.label.setToolTip(f"{name} does not require signed URLs. {DETAIL_TEXT}")
+        self.label.setToolTip(plain_tooltip(f"{name} does not require signed URLs. {DETAIL_TEXT}"))
         self.show()
 
     def access(self) -> VideoAccess | None:
