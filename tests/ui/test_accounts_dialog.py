@@ -11,6 +11,7 @@ import keyring
 import pytest
 from keyring.errors import PasswordSetError
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QLineEdit, QWidget
 
 from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
@@ -340,3 +341,33 @@ def test_a_keyring_that_refuses_the_token_keeps_it_for_this_session(
     close(qtbot, window, dialog)
     assert window.account.profile_name() == "work"
     assert window.controller.tokens.api_token() == sandbox.DEMO_API_TOKEN
+
+
+def part_of_a_control(widget: QWidget, container: QWidget) -> bool:
+    """A clear button inside a line edit, a combo box's popup list, a table's corner button:
+    Qt's own pieces of a control that is named itself."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not container:
+        if isinstance(parent, QLineEdit | QAbstractItemView | QComboBox):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def test_every_control_has_a_name_for_scripts_and_screen_readers(
+    qtbot: Any, make_window: WindowFactory, sandbox: Sandbox
+) -> None:
+    window = make_window()
+    dialog = open_dialog(qtbot, window)
+    qtbot.mouseClick(window.form.browseVideosButton, Qt.MouseButton.LeftButton)
+    browser = window.accounts.video_browser
+    assert browser is not None
+    for container in (dialog, browser, window.account, window.form.publicWarning):
+        for widget in container.findChildren(QWidget):
+            interactive = isinstance(widget, QAbstractButton | QLineEdit | QAbstractItemView)
+            if interactive and not part_of_a_control(widget, container):
+                name = (
+                    f"{type(widget).__name__} {widget.objectName()!r} in {container.objectName()}"
+                )
+                assert widget.objectName(), name
+                assert widget.accessibleName(), name

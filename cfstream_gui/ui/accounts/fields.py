@@ -54,6 +54,10 @@ class AccountFields(QWidget):
         self.showTokenAction.setCheckable(True)
         self.showTokenAction.toggled.connect(self._on_show_toggled)
         self.apiTokenEdit.addAction(self.showTokenAction, QLineEdit.ActionPosition.TrailingPosition)
+        for widget in self.showTokenAction.associatedObjects():
+            if isinstance(widget, QWidget) and widget is not self.apiTokenEdit:
+                widget.setObjectName("profileShowTokenButton")
+                widget.setAccessibleName("Show or hide the API token")
         self.customerCodeEdit = _edit(
             "profileCustomerCodeEdit",
             "Customer code",
