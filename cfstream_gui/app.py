@@ -30,6 +30,7 @@ from cfstream_gui.core.storage.form_state import FormStore, SessionFormStore
 from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore, keyring_timeout
+from cfstream_gui.core.storage.window_state import WindowStateStore
 from cfstream_gui.core.token_service import TokenService
 from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui.crash_dialog import CrashHandler
@@ -81,11 +82,13 @@ def open_main_window(
     prefer_profile: str | None = None,
     env: Mapping[str, str] | None = None,
     session_secrets: SecretStore | None = None,
+    window_state: WindowStateStore | None = None,
 ) -> MainWindow:
     """The main window (the view) with its controller (which owns what it does), wired and
     showing the profiles and the restored form. `session_secrets` holds the signing keys of
-    session-only profiles (the sandbox's), so they never reach `secrets`' keyring."""
-    window = MainWindow(clock=clock)
+    session-only profiles (the sandbox's), so they never reach `secrets`' keyring. The window
+    opens where `window_state` remembers it, if that still fits a screen."""
+    window = MainWindow(clock=clock, window_state=window_state)
     controller = WindowController(
         window,
         service=TokenService(ClientPool(client_factory), profiles=profiles, clock=clock),
@@ -124,6 +127,7 @@ def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
         prefer_profile=SANDBOX_PROFILE if sandbox is not None else None,
         env=env,
         session_secrets=session_secrets,
+        window_state=WindowStateStore(env=env),
     )
     if sandbox is not None:
         offer_a_demo_video(window, sandbox)

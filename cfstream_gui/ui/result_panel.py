@@ -132,10 +132,11 @@ class ResultPanel(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(6)
-        # Copy buttons share a column so they line up; Preview sits alone after them.
+        # Both rows end at the same edge: the token field reaches over the Copy URL column, and
+        # its Copy button stands above Preview.
         grid.addWidget(token_label, 0, 0)
-        grid.addWidget(self.tokenOutput, 0, 1)
-        grid.addWidget(self.copyTokenButton, 0, 2)
+        grid.addWidget(self.tokenOutput, 0, 1, 1, 2)
+        grid.addWidget(self.copyTokenButton, 0, 3)
         grid.addWidget(self.urlKindCombo, 1, 0)
         grid.addWidget(self.urlOutput, 1, 1)
         grid.addWidget(self.copyUrlButton, 1, 2)

@@ -26,6 +26,7 @@ from cfstream_gui.core.credentials import Credentials
 from cfstream_gui.core.storage.form_state import FormStore
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore
+from cfstream_gui.core.storage.window_state import WindowStateStore
 from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui.window.main_window import MainWindow
 
@@ -99,6 +100,7 @@ def make_window(qtbot: Any, qloop: qasync.QEventLoop, sandbox: Sandbox) -> Itera
         form_store: FormStore | None = None,
         env: dict[str, str] | None = None,
         clock: Callable[[], float] = time.time,
+        window_state: WindowStateStore | None = None,
     ) -> MainWindow:
         env = {} if env is None else env
         window = open_main_window(
@@ -111,6 +113,7 @@ def make_window(qtbot: Any, qloop: qasync.QEventLoop, sandbox: Sandbox) -> Itera
             session_tokens={SANDBOX_PROFILE: sandbox.DEMO_API_TOKEN} if use_sandbox_profile else {},
             prefer_profile=SANDBOX_PROFILE if use_sandbox_profile else None,
             env=env,
+            window_state=window_state,
         )
         window.show()
         qtbot.waitExposed(window)

@@ -244,3 +244,14 @@ def test_rules_changed_and_selection_follow_a_drop(qtbot: QtBot, editor: RulesEd
         model.dropMimeData(mime, Qt.DropAction.MoveAction, 2, 0, QModelIndex())
     assert editor.rules() == (OFFICE, US, BLOCK_ALL)
     assert editor.selected_row() == 1
+
+
+def test_the_table_is_as_tall_as_its_rules(qtbot: QtBot, editor: RulesEditor) -> None:
+    from cfstream_gui.ui.rules.editor import MIN_VISIBLE_ROWS
+
+    row = editor.table.verticalHeader().defaultSectionSize()
+    assert editor.table.viewport().height() == MIN_VISIBLE_ROWS * row  # room for the hint
+    for count in range(1, MAX_RULES + 1):
+        editor.set_rules([US] * count)
+        assert editor.table.viewport().height() == max(count, MIN_VISIBLE_ROWS) * row
+        assert editor.table.verticalScrollBar().maximum() == 0

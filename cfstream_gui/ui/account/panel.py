@@ -122,7 +122,9 @@ class AccountPanel(QGroupBox):
         self.verifyStatusLabel.setObjectName("verifyStatusLabel")
         self.verifyStatusLabel.setAccessibleName("API token status")
         self.verifyStatusLabel.setTextFormat(Qt.TextFormat.PlainText)
-        self.verifyStatusLabel.setMinimumWidth(90)
+        self.verifyStatusLabel.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
 
         self._layout()
 
@@ -143,15 +145,17 @@ class AccountPanel(QGroupBox):
         profile_row.addWidget(account_label, 0, Qt.AlignmentFlag.AlignTop)
         profile_row.addWidget(with_message(self.accountIdEdit, self.accountIdMessage), 1)
         form.addRow(buddy_label("&Profile:", self.profileCombo), profile_row)
+        # The token field and Verify end where the account ID ends; what Cloudflare said about
+        # the token sits under Verify, at the end of the row saying where the token is kept.
         token_row = QHBoxLayout()
         token_row.addWidget(self.apiTokenEdit, 1)
         token_row.addWidget(self.verifyButton)
-        token_row.addWidget(self.verifyStatusLabel)
         form.addRow(buddy_label("API &token:", self.apiTokenEdit), token_row)
         keep_row = QHBoxLayout()
         keep_row.addWidget(self.rememberTokenCheck)
         keep_row.addSpacing(12)
         keep_row.addWidget(self.tokenStoreLabel, 1)
+        keep_row.addWidget(self.verifyStatusLabel)
         form.addRow("", keep_row)
         outer = QVBoxLayout(self)
         outer.addLayout(form)

@@ -106,6 +106,14 @@ def align_labels(*forms: QFormLayout) -> None:
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
+def same_width(*widgets: QWidget) -> None:
+    """Give widgets in different rows one width (the widest one's), so rows that hold the same
+    kind of field line up at both edges."""
+    width = max(widget.sizeHint().width() for widget in widgets)
+    for widget in widgets:
+        widget.setFixedWidth(width)
+
+
 def enable_clear_button(edit: QLineEdit) -> None:
     """Turn on the line edit's clear button and give it a name a screen reader can say."""
     edit.setClearButtonEnabled(True)

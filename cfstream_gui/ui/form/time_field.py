@@ -231,9 +231,10 @@ class TimeField(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(6)
         row.addWidget(self.check)
-        row.addWidget(self.edit, 1)
+        row.addWidget(self.edit)
         for button in self.presets:
             row.addWidget(button)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(4)

@@ -36,10 +36,14 @@ HINT_TEXT = (
     "Rules are checked from top to bottom; the first match decides. "
     "A viewer who matches no rule is allowed."
 )
+# One line in the form; the table's tooltip and accessible description say it in full.
+SHORT_HINT = "Top to bottom, the first match decides; a viewer no rule matches may watch."
 AT_CAP_TOOLTIP = f"Cloudflare allows at most {MAX_RULES} access rules per token."
 ADD_TOOLTIP = "Add a rule at the end of the list."
 EMPTY_TEXT = "No rules: anyone with the link can watch. Add a rule to restrict by country or IP."
-EMPTY_MARGIN = 16
+EMPTY_MARGIN = 8
+# The table is as tall as its rules, and never less than this: room to say what none means.
+MIN_VISIBLE_ROWS = 2
 
 
 class RulesTable(QTableView):
@@ -79,7 +83,8 @@ class RulesEditor(QWidget):
         self.setObjectName("rulesEditor")
         self.model = RulesModel(parent=self)
         self.table = self._make_table()
-        self.hint_label = self._label("ruleHintLabel", HINT_TEXT)
+        self.hint_label = self._label("ruleHintLabel", SHORT_HINT)
+        self.hint_label.setToolTip(HINT_TEXT)
         self.add_button = self._button("addRuleButton", "Add rule", "Add access rule")
         self.remove_button = self._button("removeRuleButton", "Remove", "Remove selected rule")
         self.up_button = self._button("moveRuleUpButton", "Move up", "Move selected rule up")
@@ -183,7 +188,6 @@ class RulesEditor(QWidget):
         header.setStretchLastSection(True)
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.setFixedHeight(_height_for_rows(table, MAX_RULES))
         remove = QAction("Remove rule", table)
         remove.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -229,6 +233,9 @@ class RulesEditor(QWidget):
 
     def _refresh(self) -> None:
         count = self.model.rowCount()
+        # No empty band below the last rule, and no scrolling with all five.
+        rows = min(max(count, MIN_VISIBLE_ROWS), MAX_RULES)
+        self.table.setFixedHeight(_height_for_rows(self.table, rows))
         self.count_label.setText(f"{count} of {MAX_RULES} rules")
         self.count_label.setAccessibleName(f"{count} of {MAX_RULES} access rules used")
         self._show_problems(self.model.problems())
@@ -260,8 +267,7 @@ class RulesEditor(QWidget):
 
 
 def _height_for_rows(table: QTableView, rows: int) -> int:
-    """Room for the header and exactly `rows` rules: a full list needs no scrolling, and
-    there is no empty area below it."""
+    """Room for the header and exactly `rows` rules."""
     header = table.horizontalHeader().sizeHint().height()
     body = rows * table.verticalHeader().defaultSectionSize()
     return header + body + 2 * table.frameWidth()

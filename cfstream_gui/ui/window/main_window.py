@@ -12,12 +12,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGroupBox,
     QMainWindow,
-    QScrollArea,
     QStatusBar,
     QVBoxLayout,
     QWidget,
@@ -28,6 +27,7 @@ import qasync  # after PySide6, so qasync binds to it rather than probing other 
 
 from cfstream_gui.core.models import SigningEngine, TokenRequest
 from cfstream_gui.core.storage.form_state import FormState
+from cfstream_gui.core.storage.window_state import WindowStateStore
 from cfstream_gui.core.token_service import TokenResult
 from cfstream_gui.core.validation import Problem
 from cfstream_gui.ui.account.panel import AccountPanel
@@ -40,13 +40,11 @@ from cfstream_gui.ui.form.token_form import TokenForm
 from cfstream_gui.ui.keys.key_dialogs import KeyDialogs
 from cfstream_gui.ui.menus import about_box, build_menus
 from cfstream_gui.ui.result_panel import ResultPanel
+from cfstream_gui.ui.window.columns import Columns
 from cfstream_gui.ui.window.controller import WindowController
 from cfstream_gui.ui.window.gate import NO_PROFILE
+from cfstream_gui.ui.window.placement import Placement
 from cfstream_gui.ui.window.saved_form import FormValues
-
-# Fits everything (the banner, a signing key row, five rules) without scrolling.
-DEFAULT_WIDTH = 980
-ROOM_FOR_BANNER_AND_RESULT = 110
 
 
 class MainWindow(QMainWindow):
@@ -54,9 +52,15 @@ class MainWindow(QMainWindow):
     closed = Signal()
 
     def __init__(
-        self, *, clock: Callable[[], float] = time.time, parent: QWidget | None = None
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        window_state: WindowStateStore | None = None,
+        parent: QWidget | None = None,
     ) -> None:
-        """The widgets only; `attach()` then connects them to their controller."""
+        """The widgets only; `attach()` then connects them to their controller. The window
+        opens where `window_state` says it was, if that still fits a screen; without one it
+        fits itself to the screen."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Cloudflare Stream tokens — cfstream-gui")
@@ -76,15 +80,23 @@ class MainWindow(QMainWindow):
         self._layout()
         align_labels(self.account.form_layout, self.form.form_layout)
         self.setStyleSheet(FIELD_STYLE)
-        # Tall enough for the whole form plus an error banner and the result's detail lines, so
-        # neither pushes the form into a scroll bar (the window manager keeps it on screen).
-        self.resize(DEFAULT_WIDTH, self.sizeHint().height() + ROOM_FOR_BANNER_AND_RESULT)
+        self._placement = Placement(self, window_state)
+        saved = self._placement.saved
+        self._preview_choice = saved.request_preview if saved is not None else None
+        toggle = self.form.preview.showRequestToggle
+        toggle.toggled.connect(self._on_preview_toggled)
+        toggle.clicked.connect(self._remember_preview_choice)
+        self.columns.arrangementChanged.connect(self._on_arrangement)
+        toggle.setChecked(
+            self._preview_choice if self._preview_choice is not None else self.columns.is_wide()
+        )
+        self._on_preview_toggled(toggle.isChecked())
+        self._placement.restore()
         self.banner.errorShown.connect(self._clear_status)
         self.result.copied.connect(
             lambda what: self.show_status(f"Copied the {what} to the clipboard", 5000)
         )
         self.result.previewFailed.connect(lambda text: self.show_status(text, 8000))
-        self.form.preview.showRequestToggle.toggled.connect(self._reveal_preview)
 
     def attach(self, controller: WindowController) -> None:
         """Hand the user's clicks and edits to `controller` (whose view this window is)."""
@@ -113,40 +125,55 @@ class MainWindow(QMainWindow):
         controller.shutDown.connect(self._on_shut_down)
 
     def _layout(self) -> None:
-        scroll_body = QWidget()
-        body = QVBoxLayout(scroll_body)
+        form_body = QWidget()
+        body = QVBoxLayout(form_body)
         body.setContentsMargins(0, 0, 4, 0)
         body.setSpacing(6)
         body.addWidget(self.account)
-        body.addWidget(self.form, 1)
+        body.addWidget(self.form)
+        body.addStretch(1)
         scroll = FormScrollArea()
         scroll.setObjectName("formScrollArea")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(scroll_body)
+        scroll.setWidget(form_body)
         self._scroll = scroll
 
         result_group = QGroupBox("Result")
         result_group.setObjectName("resultGroup")
-        result_layout = QVBoxLayout(result_group)
-        result_layout.addWidget(self.result)
-        # Spare height collects here, under the result, not as a dead band mid-form.
-        result_layout.addStretch(1)
+        QVBoxLayout(result_group).addWidget(self.result)
+        output = QWidget()
+        output.setObjectName("outputColumn")
+        column = QVBoxLayout(output)
+        column.setContentsMargins(4, 0, 0, 0)
+        column.setSpacing(6)
+        column.addWidget(self.action_bar)
+        column.addWidget(result_group)
+        column.addWidget(self.form.preview)
+        column.addStretch(1)
+        self._output_column = column
 
+        self.columns = Columns(scroll, output)
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(8, 6, 8, 2)
         outer.setSpacing(6)
         outer.addWidget(self.banner)
-        outer.addWidget(scroll)
-        outer.addWidget(self.action_bar)
-        outer.addWidget(result_group, 1)
+        outer.addWidget(self.columns, 1)
         self.setCentralWidget(central)
 
-    def _reveal_preview(self, shown: bool) -> None:
-        """The preview opens below the rules: scroll it into view once it has its height."""
-        if shown:
-            QTimer.singleShot(0, lambda: self._scroll.ensureWidgetVisible(self.form.preview))
+    def _on_preview_toggled(self, shown: bool) -> None:
+        """An open preview takes the column's spare height; a closed one leaves it below."""
+        preview = self._output_column.indexOf(self.form.preview)
+        self._output_column.setStretch(preview, 1 if shown else 0)
+        self._output_column.setStretch(preview + 1, 0 if shown else 1)
+
+    def _on_arrangement(self, wide: bool) -> None:
+        """Until the user opens or closes the request preview, it is open when the columns
+        stand side by side (the result column has room to spare) and closed when stacked."""
+        if self._preview_choice is None:
+            self.form.preview.showRequestToggle.setChecked(wide)
+
+    def _remember_preview_choice(self, shown: bool) -> None:
+        self._preview_choice = shown
 
     def _clear_status(self) -> None:
         """An error makes the last status ("Token created", "Copied…") stale."""
@@ -295,6 +322,7 @@ class MainWindow(QMainWindow):
             return
         if not self._closing:
             self._closing = True
+            self._placement.save(request_preview=self._preview_choice, session_only_token=False)
             try:
                 self.controller.close()
             except RuntimeError:  # no event loop any more: nothing async can be left running
