@@ -672,3 +672,23 @@ def test_the_result_box_has_no_empty_lines_before_a_token(
     create(qtbot, window)
     assert countdown.isVisibleTo(window) and "left" in countdown.text()
     assert summary.isVisibleTo(window) and summary.text()
+
+
+def test_ctrl_return_while_typing_a_new_rule_creates_with_what_was_typed(
+    qtbot: Any, make_window: WindowFactory, sandbox: Sandbox
+) -> None:
+    window = make_window()
+    fill_video(qtbot, window, sandbox.video_uids(signed=True)[0])
+    click(qtbot, window, "addRuleButton")
+    # Added but not typed yet: Create waits, saying so calmly at the button.
+    assert not button(window, "createTokenButton").isEnabled()
+    assert "Rule 1 has no country values" in label_text(window, "createStatusLabel")
+    values = window.form.rulesEditor.table.indexWidget(window.form.rulesEditor.model.index(0, 2))
+    assert isinstance(values, QLineEdit)
+    qtbot.waitUntil(values.hasFocus, timeout=WAIT_MS)
+    qtbot.keyClicks(values, "US, CA")
+    finished = window.controller.finished
+    qtbot.keyClick(values, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.controller.finished > finished, timeout=WAIT_MS)
+    rules = decode_token(window.result.token()).access_rules
+    assert rules == [{"type": "ip.geoip.country", "action": "allow", "country": ["US", "CA"]}]

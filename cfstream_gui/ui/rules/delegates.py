@@ -135,7 +135,8 @@ class ValuesEdit(QLineEdit):
         messages = "\n".join(problem.message for problem in self._problems)
         self.setToolTip(messages)
         self.setAccessibleDescription(messages)
-        invalid = self.is_invalid()
+        # Red once something is typed: an empty field shows its example instead.
+        invalid = self.is_invalid() and bool(self.text().strip())
         self.setProperty("invalid", invalid)
         if invalid:
             red = text_color(Tone.ERROR, self.palette()).name()

@@ -9,6 +9,7 @@ from html import escape
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
@@ -20,12 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cfstream_gui.core.models import MAX_RULES, AccessRule
+from cfstream_gui.core.models import MAX_RULES, AccessRule, RuleType
 from cfstream_gui.core.validation import Problem, Severity
 from cfstream_gui.ui.common.style import Tone, text_color
 from cfstream_gui.ui.rules.cells import ACTION_COLUMN, TYPE_COLUMN, VALUES_COLUMN
 from cfstream_gui.ui.rules.delegates import (
     ACTION_CHOICES,
+    COUNTRY_PLACEHOLDER,
+    IP_PLACEHOLDER,
     TYPE_CHOICES,
     ChoiceDelegate,
     ValuesDelegate,
@@ -42,6 +45,11 @@ AT_CAP_TOOLTIP = f"Cloudflare allows at most {MAX_RULES} access rules per token.
 ADD_TOOLTIP = "Add a rule at the end of the list."
 EMPTY_TEXT = "No rules: anyone with the link can watch. Add a rule to restrict by country or IP."
 EMPTY_MARGIN = 8
+# What a fresh rule of each type waits for (`fresh_hint`).
+VALUE_EXAMPLES = {
+    RuleType.COUNTRY.value: ("countries", COUNTRY_PLACEHOLDER),
+    RuleType.IP.value: ("IP addresses or ranges", IP_PLACEHOLDER),
+}
 # The table is as tall as its rules, and never less than this: room to say what none means.
 MIN_VISIBLE_ROWS = 2
 
@@ -65,6 +73,10 @@ class RulesTable(QTableView):
         flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
         painter.drawText(area, int(flags), EMPTY_TEXT)
         painter.end()
+
+    def commit_and_close(self, editor: QWidget) -> None:
+        self.commitData(editor)
+        self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def dropEvent(self, event: QDropEvent) -> None:
         super().dropEvent(event)
@@ -129,10 +141,20 @@ class RulesEditor(QWidget):
     # --- actions -----------------------------------------------------------------------------
 
     def add_rule(self) -> None:
+        """Add a rule at the end and open its values for typing; nothing about it is marked
+        wrong before the user has had the chance to fill it in."""
         row = self.model.rowCount()
         if self.model.insertRows(row, 1):
             self.select_row(row)
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.edit(self.model.index(row, VALUES_COLUMN))
+
+    def commit_edit(self) -> None:
+        """Hand what is being typed in a cell to the model now, as leaving the cell would (so
+        Ctrl+Return while typing creates the token with what was typed)."""
+        editor = self.table.indexWidget(self.table.currentIndex())
+        if editor is not None:
+            self.table.commit_and_close(editor)
 
     def remove_rule(self) -> None:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
@@ -238,7 +260,7 @@ class RulesEditor(QWidget):
         self.table.setFixedHeight(_height_for_rows(self.table, rows))
         self.count_label.setText(f"{count} of {MAX_RULES} rules")
         self.count_label.setAccessibleName(f"{count} of {MAX_RULES} access rules used")
-        self._show_problems(self.model.problems())
+        self._show_problems(self.model.shown_problems(), self.model.fresh_rows())
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -252,9 +274,10 @@ class RulesEditor(QWidget):
         self.up_button.setEnabled(row is not None and row > 0)
         self.down_button.setEnabled(row is not None and row < count - 1)
 
-    def _show_problems(self, problems: list[Problem]) -> None:
+    def _show_problems(self, problems: list[Problem], fresh: list[int]) -> None:
         palette = self.palette()
-        lines = []
+        rules = self.model.rules()
+        lines = [escape(fresh_hint(number, rules[number].type)) for number in fresh]
         for problem in problems:
             error = problem.severity is Severity.ERROR
             colour = text_color(Tone.ERROR if error else Tone.WARNING, palette).name()
@@ -264,6 +287,15 @@ class RulesEditor(QWidget):
             )
         self.problems_label.setText("<br>".join(lines))
         self.problems_label.setVisible(bool(lines))
+
+
+def fresh_hint(number: int, rule_type: str) -> str:
+    """What a rule just added still needs, said calmly: nothing is wrong yet."""
+    example = VALUE_EXAMPLES.get(rule_type)
+    if example is None:
+        return f"Rule {number + 1}: choose its type and fill in its values."
+    what, sample = example
+    return f"Rule {number + 1}: type the {what} it applies to, e.g. {sample}."
 
 
 def _height_for_rows(table: QTableView, rows: int) -> int:

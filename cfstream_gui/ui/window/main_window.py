@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
         self.cancelButton.clicked.connect(controller.cancel)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.activated.connect(self.createTokenButton.click)
+            shortcut.activated.connect(self._create_from_keyboard)
         self.menu_actions.signing_keys.triggered.connect(self.keys.open_signing_keys)
         self.menu_actions.import_key.triggered.connect(self.keys.open_import)
         self.menu_actions.batch.triggered.connect(self._open_batch)
@@ -171,6 +171,11 @@ class MainWindow(QMainWindow):
         stand side by side (the result column has room to spare) and closed when stacked."""
         if self._preview_choice is None:
             self.form.preview.showRequestToggle.setChecked(wide)
+
+    def _create_from_keyboard(self) -> None:
+        """Ctrl+Return while a rule's values are being typed creates with what was typed."""
+        self.form.rulesEditor.commit_edit()
+        self.createTokenButton.click()
 
     def _remember_preview_choice(self, shown: bool) -> None:
         self._preview_choice = shown
