@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -36,6 +36,10 @@ NO_CUSTOMER_CODE = (
 )
 NOT_DOWNLOADABLE = "The token is not downloadable"
 NO_RULES = "No access rules: anyone with the link can watch"
+STALE_TEXT = (
+    "Out of date: the form has changed since this token was made. "
+    "Create again for a token that matches it."
+)
 
 
 def clock_text(epoch: int, now: int) -> str:
@@ -96,6 +100,7 @@ class ResultPanel(QWidget):
         self._token = ""
         self._urls: PlaybackUrls | None = None
         self._decoded: DecodedToken | None = None
+        self._stale = False
         self._build()
         self.timer = QTimer(self)
         self.timer.setInterval(COUNTDOWN_INTERVAL_MS)
@@ -125,6 +130,7 @@ class ResultPanel(QWidget):
         self.tokenRulesSummary.setToolTip(
             "Cloudflare checks the rules in order; the first that matches decides."
         )
+        self.staleLabel = self._status_label("resultStaleLabel", "The token is out of date")
         token_label = QLabel("&Token")
         token_label.setBuddy(self.tokenOutput)
 
@@ -144,6 +150,7 @@ class ResultPanel(QWidget):
         status = QVBoxLayout()
         status.setContentsMargins(0, 2, 0, 0)
         status.setSpacing(2)
+        status.addWidget(self.staleLabel)
         status.addWidget(self.expiryCountdown)
         status.addWidget(self.tokenRulesSummary)
         grid.addLayout(status, 2, 0, 1, 4)
@@ -180,6 +187,7 @@ class ResultPanel(QWidget):
 
     def show_token(self, token: str, urls: PlaybackUrls | None) -> None:
         """Show a freshly made token. `urls` is None when the customer code is unknown."""
+        self.set_stale(False)
         self._token = token.strip()
         self._urls = urls
         self.tokenOutput.setText(self._token)
@@ -195,7 +203,22 @@ class ResultPanel(QWidget):
         self.refresh_countdown()
         self.timer.start()
 
+    def set_stale(self, stale: bool) -> None:
+        """Mark the token as made from a form that has changed since: said in a line above
+        it, and the token and link dimmed. Copying still works (and says it is the old one)."""
+        self._stale = stale = stale and bool(self._token)
+        self._set_label(self.staleLabel, STALE_TEXT if stale else "", Tone.WARNING)
+        dim = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        for field in (self.tokenOutput, self.urlOutput):
+            if field.property("stale") is not stale:  # a style sheet costs a re-polish
+                field.setProperty("stale", stale)
+                field.setStyleSheet(f"color: {dim};" if stale else "")
+
+    def is_stale(self) -> bool:
+        return self._stale
+
     def clear(self) -> None:
+        self.set_stale(False)
         self._token = ""
         self._urls = None
         self._decoded = None
@@ -311,13 +334,16 @@ class ResultPanel(QWidget):
     def _copy_token(self) -> None:
         if self._token:
             QGuiApplication.clipboard().setText(self._token)
-            self.copied.emit("token")
+            self.copied.emit(self._old("token"))
 
     def _copy_url(self) -> None:
         url = self.current_url()
         if url is not None:
             QGuiApplication.clipboard().setText(url)
-            self.copied.emit(copied_name(self.url_kind()))
+            self.copied.emit(self._old(copied_name(self.url_kind())))
+
+    def _old(self, what: str) -> str:
+        return f"old {what}" if self._stale else what
 
     def _preview(self) -> None:
         if self._urls is None or not self._token:

@@ -79,6 +79,7 @@ class FakeView:
     can_verify: bool = False
     busy_text: str | None = None
     results: list[TokenResult] = field(default_factory=list)
+    stale: bool = False
     errors: list[tuple[str, str]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
@@ -174,6 +175,9 @@ class FakeView:
 
     def show_token(self, result: TokenResult) -> None:
         self.results.append(result)
+
+    def show_result_stale(self, stale: bool) -> None:
+        self.stale = stale
 
     def show_error(self, message: str, hint: str = "") -> None:
         self.errors.append((message, hint))

@@ -18,7 +18,7 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -51,6 +51,17 @@ CANCELLED_TEXT = "Cancelled: no request is running any more, and the form is as 
 PROFILE_HINT = "Fix the profile, or choose another one."
 REVALIDATE_MS = 15_000  # an expiry that was fine a minute ago may be in the past now
 TICK_MS = 1000  # the rate-limit countdown
+
+
+@dataclass(frozen=True)
+class _Made:
+    """What a token was made from: the form as Create read it."""
+
+    request: TokenRequest
+    engine: SigningEngine
+    key_id: str | None
+    account_id: str | None
+    profile: str | None
 
 
 class WindowController(QObject):
@@ -96,6 +107,7 @@ class WindowController(QObject):
         self._closing = False
         self._shut_down = False
         self._action: asyncio.Task[None] | None = None
+        self._made: _Made | None = None  # what the token on show was made from
         # How many actions have ended, whatever their outcome: what a test (or a script driving
         # the window) waits on, since a fast action can start and end between two polls.
         self.finished = 0
@@ -203,6 +215,8 @@ class WindowController(QObject):
                 now=int(self._clock()),
             )
         )
+        if self._made is not None:
+            self._view.show_result_stale(self._made != self._form_now(request, engine, account_id))
         if not self._rate_limit.active():
             self._ticker.stop()
         if self._busy:
@@ -210,6 +224,16 @@ class WindowController(QObject):
         reason = self._blocking_reason(problems, engine)
         can_verify = self.tokens.credentials() is not None
         self._view.show_state(reason, gate.warnings(problems), can_verify=can_verify)
+
+    def _form_now(self, request: TokenRequest, engine: SigningEngine, account_id: str) -> _Made:
+        return _Made(
+            request=request,
+            engine=engine,
+            key_id=self._view.key_id() if engine.uses_key else None,
+            # Local signing sends nothing to an account: editing the ID changes nothing.
+            account_id=account_id if engine.uses_network else None,
+            profile=self.tokens.profile_name(),
+        )
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -243,6 +267,7 @@ class WindowController(QObject):
             pasted_customer_code=self._view.pasted_customer_code(),
             remember_code=not self.tokens.is_session_only(),
         )
+        made = self._form_now(request, engine, account_id)
         self._begin(BUSY_TEXTS[engine])
         try:
             result = await self._make(job)
@@ -257,6 +282,7 @@ class WindowController(QObject):
         except ValueError as exc:  # a profile's bad API base URL
             self._view.show_error(str(exc), PROFILE_HINT)
         else:
+            self._made = made
             self._view.show_token(result)
             done = "Token created" if engine.uses_network else "Token signed on this computer"
             self._view.show_status(done, 5000)

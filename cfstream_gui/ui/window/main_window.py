@@ -93,9 +93,7 @@ class MainWindow(QMainWindow):
         self._on_preview_toggled(toggle.isChecked())
         self._placement.restore()
         self.banner.errorShown.connect(self._clear_status)
-        self.result.copied.connect(
-            lambda what: self.show_status(f"Copied the {what} to the clipboard", 5000)
-        )
+        self.result.copied.connect(self._on_copied)
         self.result.previewFailed.connect(lambda text: self.show_status(text, 8000))
 
     def attach(self, controller: WindowController) -> None:
@@ -171,6 +169,12 @@ class MainWindow(QMainWindow):
         stand side by side (the result column has room to spare) and closed when stacked."""
         if self._preview_choice is None:
             self.form.preview.showRequestToggle.setChecked(wide)
+
+    def _on_copied(self, what: str) -> None:
+        text = f"Copied the {what} to the clipboard"
+        if self.result.is_stale():
+            text += ": it was made before the form changed"
+        self.show_status(text, 5000)
 
     def _create_from_keyboard(self) -> None:
         """Ctrl+Return while a rule's values are being typed creates with what was typed."""
@@ -298,6 +302,9 @@ class MainWindow(QMainWindow):
 
     def show_token(self, result: TokenResult) -> None:
         self.result.show_token(result.token, result.urls)
+
+    def show_result_stale(self, stale: bool) -> None:
+        self.result.set_stale(stale)
 
     def show_error(self, message: str, hint: str = "") -> None:
         self.banner.show_error(message, hint)
