@@ -93,6 +93,8 @@ class ResultPanel(QWidget):
     copied = Signal(str)
     # A sentence for the status bar when no browser could be opened.
     previewFailed = Signal(str)
+    # What can be copied or previewed may have changed (a token came, the link kind changed).
+    linksChanged = Signal()
 
     def __init__(self, clock: Callable[[], float] = time.time, parent: QWidget | None = None):
         super().__init__(parent)
@@ -182,6 +184,16 @@ class ResultPanel(QWidget):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         return label
+
+    def focus_order(self) -> list[QWidget]:
+        return [
+            self.tokenOutput,
+            self.copyTokenButton,
+            self.urlKindCombo,
+            self.urlOutput,
+            self.copyUrlButton,
+            self.previewButton,
+        ]
 
     # -- public API -------------------------------------------------------------------------
 
@@ -307,6 +319,7 @@ class ResultPanel(QWidget):
         self.previewButton.setToolTip(
             "Open the watch page in your browser" if can_preview else self._missing_url_reason()
         )
+        self.linksChanged.emit()
 
     def _missing_url_reason(self) -> str:
         if not self._token:

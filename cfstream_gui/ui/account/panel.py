@@ -161,6 +161,16 @@ class AccountPanel(QGroupBox):
         outer.addLayout(form)
         self.form_layout = form
 
+    def focus_order(self) -> list[QWidget]:
+        """The panel's controls in the order Tab visits them."""
+        return [
+            self.profileCombo,
+            self.accountIdEdit,
+            self.apiTokenEdit,
+            self.verifyButton,
+            self.rememberTokenCheck,
+        ]
+
     # -- profile and account ID -------------------------------------------------------------
 
     def set_profiles(self, names: Sequence[str]) -> None:

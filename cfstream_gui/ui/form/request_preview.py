@@ -110,6 +110,9 @@ class RequestPreview(QWidget):
             hint.setHeight(toggle + 2 + self._height_for(PREVIEW_LINES))
         return hint
 
+    def focus_order(self) -> list[QWidget]:
+        return [self.showRequestToggle, self.requestPreview]
+
     def set_text(self, text: str) -> None:
         if text != self.requestPreview.toPlainText():
             bar = self.requestPreview.verticalScrollBar()

@@ -207,6 +207,9 @@ class TimeField(QWidget):
             button.setObjectName(f"{prefix}Preset{spec.name}")
         self.summary.setObjectName(f"{prefix}Summary")
 
+    def focus_order(self) -> list[QWidget]:
+        return [self.check, self.edit, *self.presets]
+
     def refresh(self) -> None:
         """Re-read the clock: the editor's upper bound and the "in 2 h" phrase move with it."""
         self._update_range()

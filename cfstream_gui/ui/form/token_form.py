@@ -121,6 +121,19 @@ class TokenForm(QWidget):
         outer.addWidget(rules_group)
         self._on_engine_changed()
 
+    def focus_order(self) -> list[QWidget]:
+        """The form's controls in the order Tab visits them (the preview is placed apart)."""
+        return [
+            self.signing.signingEngineCombo,
+            self.signing.signingKeyCombo,
+            self.signing.manageKeysButton,
+            self.videoIdEdit,
+            *self.expiry.focus_order(),
+            *self.nbf.focus_order(),
+            self.downloadableCheck,
+            *self.rulesEditor.focus_order(),
+        ]
+
     # -- signing ----------------------------------------------------------------------------
 
     def _on_engine_changed(self) -> None:

@@ -122,6 +122,17 @@ class RulesEditor(QWidget):
     def problems(self) -> list[Problem]:
         return self.model.problems()
 
+    def focus_order(self) -> list[QWidget]:
+        """The table, then its buttons. Tab leaves the table (arrow keys move between its
+        cells), so the keyboard reaches Add rule without walking every cell."""
+        return [
+            self.table,
+            self.add_button,
+            self.remove_button,
+            self.up_button,
+            self.down_button,
+        ]
+
     def selected_row(self) -> int | None:
         """The one selected rule, if exactly one is selected."""
         selection = self.table.selectionModel()
@@ -201,6 +212,7 @@ class RulesEditor(QWidget):
         table.setDefaultDropAction(Qt.DropAction.MoveAction)
         table.setDragDropOverwriteMode(False)
         table.setWordWrap(False)
+        table.setTabKeyNavigation(False)
         header = table.horizontalHeader()
         # As wide as their editors, whether or not there are rows: sized to their contents,
         # an empty table squeezed them to the header text.

@@ -9,6 +9,7 @@ knows them all.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Sequence
 
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.menu_actions = build_menus(self)
         self._layout()
         align_labels(self.account.form_layout, self.form.form_layout)
+        self._chain_focus()
         self.setStyleSheet(FIELD_STYLE)
         self._placement = Placement(self, window_state)
         saved = self._placement.saved
@@ -120,6 +122,11 @@ class MainWindow(QMainWindow):
         self.menu_actions.import_key.triggered.connect(self.keys.open_import)
         self.menu_actions.batch.triggered.connect(self._open_batch)
         self.menu_actions.about.triggered.connect(self._show_about)
+        self.menu_actions.quit.triggered.connect(self.close)
+        self.menu_actions.copy_token.triggered.connect(self.result.copyTokenButton.click)
+        self.menu_actions.copy_url.triggered.connect(self.result.copyUrlButton.click)
+        self.result.linksChanged.connect(self._sync_copy_actions)
+        self._sync_copy_actions()
         controller.shutDown.connect(self._on_shut_down)
 
     def _layout(self) -> None:
@@ -158,6 +165,20 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.columns, 1)
         self.setCentralWidget(central)
 
+    def _chain_focus(self) -> None:
+        """Tab follows the reading order, down the form and then down the result column (the
+        default would follow the order the widgets happened to be made in)."""
+        chain = [
+            self.banner.closeButton,
+            *self.account.focus_order(),
+            *self.form.focus_order(),
+            *self.action_bar.focus_order(),
+            *self.result.focus_order(),
+            *self.form.preview.focus_order(),
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
     def _on_preview_toggled(self, shown: bool) -> None:
         """An open preview takes the column's spare height; a closed one leaves it below."""
         preview = self._output_column.indexOf(self.form.preview)
@@ -169,6 +190,12 @@ class MainWindow(QMainWindow):
         stand side by side (the result column has room to spare) and closed when stacked."""
         if self._preview_choice is None:
             self.form.preview.showRequestToggle.setChecked(wide)
+
+    def _sync_copy_actions(self) -> None:
+        """The Edit menu's entries can be chosen exactly when the result's buttons can."""
+        actions = self.menu_actions
+        actions.copy_token.setEnabled(self.result.copyTokenButton.isEnabled())
+        actions.copy_url.setEnabled(self.result.copyUrlButton.isEnabled())
 
     def _on_copied(self, what: str) -> None:
         text = f"Copied the {what} to the clipboard"
