@@ -58,7 +58,7 @@ def test_unknown_or_mistyped_choices_fall_back_to_none_chosen(config_dir: Path) 
     path = config_dir / WINDOW_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"x": 1, "y": 2, "width": 900, "height": 600, "maximized": "yes"}
-    data |= {"request_preview": "open", "session_only_token": 1, "future": [1, 2]}
+    data |= {"request_preview": "open", "future": [1, 2]}
     path.write_text(json.dumps(data), encoding="utf-8")
     loaded = WindowStateStore().load()
     assert loaded == WindowState(x=1, y=2, width=900, height=600)

@@ -1,6 +1,6 @@
 """Where the main window was and how it was laid out, kept in `window.json` in the config dir.
 
-Only geometry and two layout choices: nothing a user typed, nothing secret. The window decides
+Only geometry and one layout choice: nothing a user typed, nothing secret. The window decides
 whether a remembered place still fits the screens it finds (a laptop undocked from a large
 monitor must not open off-screen); this module only reads and writes the numbers.
 
@@ -33,7 +33,7 @@ _MAX_COORDINATE = 100_000
 @dataclass(frozen=True)
 class WindowState:
     """The window's normal (not maximised) geometry in logical pixels, whether it was
-    maximised, and two choices the user made in it."""
+    maximised, and whether the user left the request preview open."""
 
     x: int
     y: int
@@ -42,8 +42,6 @@ class WindowState:
     maximized: bool = False
     # Whether the request preview was open; None: the user never chose.
     request_preview: bool | None = None
-    # The user chose to keep the API token for this session only when there was no keyring.
-    session_only_token: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,7 +52,6 @@ class WindowState:
             "height": self.height,
             "maximized": self.maximized,
             "request_preview": self.request_preview,
-            "session_only_token": self.session_only_token,
         }
 
     @classmethod
@@ -74,7 +71,6 @@ class WindowState:
             height=height,
             maximized=data.get("maximized") is True,
             request_preview=preview if isinstance(preview, bool) else None,
-            session_only_token=data.get("session_only_token") is True,
         )
 
 

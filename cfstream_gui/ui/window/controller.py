@@ -49,6 +49,9 @@ BUSY_TEXTS = {
 KEY_HINT = "Open Keys → Signing keys… to see which keys are held here."
 CANCELLED_TEXT = "Cancelled: no request is running any more, and the form is as you left it."
 PROFILE_HINT = "Fix the profile, or choose another one."
+# No keyring is a fact of some systems, not an error: one calm sentence, the fix, and a choice.
+NO_KEYRING_TEXT = "No system keyring: the API token is kept for this session only."
+NO_KEYRING_FIX = "Install GNOME Keyring or KWallet, or set CLOUDFLARE_API_TOKEN."
 REVALIDATE_MS = 15_000  # an expiry that was fine a minute ago may be in the past now
 TICK_MS = 1000  # the rate-limit countdown
 
@@ -115,6 +118,9 @@ class WindowController(QObject):
         self._revalidator = self._timer(REVALIDATE_MS)
         self.tokens.changed.connect(self._on_tokens_changed)
         self.tokens.keyringProblem.connect(self._view.show_error)
+        self.tokens.noKeyring.connect(
+            lambda: self._view.offer_session_only(NO_KEYRING_TEXT, NO_KEYRING_FIX)
+        )
         self.keys.keysShown.connect(self.refresh)
 
     def _timer(self, interval_ms: int) -> QTimer:
@@ -167,6 +173,11 @@ class WindowController(QObject):
 
     def set_remember(self, wanted: bool) -> None:
         self.tokens.set_remember(wanted)
+
+    def keep_token_for_session(self) -> None:
+        """The user chose to keep API tokens in memory only, for this session."""
+        self.tokens.keep_for_session()
+        self._view.clear_banner()
 
     def _on_tokens_changed(self) -> None:
         self._view.show_api_token(self.tokens.display())

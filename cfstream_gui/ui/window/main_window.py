@@ -47,6 +47,8 @@ from cfstream_gui.ui.window.gate import NO_PROFILE
 from cfstream_gui.ui.window.placement import Placement
 from cfstream_gui.ui.window.saved_form import FormValues
 
+KEEP_FOR_SESSION_TEXT = "Keep for this session only"
+
 
 class MainWindow(QMainWindow):
     # Emitted once the window has closed and everything it started has finished.
@@ -109,6 +111,8 @@ class MainWindow(QMainWindow):
         self.account.tokenEdited.connect(controller.type_api_token)
         self.account.rememberToggled.connect(controller.set_remember)
         self.account.verifyRequested.connect(controller.verify)
+        # The banner's one action so far: keeping the API token for this session only.
+        self.banner.actionTriggered.connect(controller.keep_token_for_session)
         self.form.changed.connect(controller.refresh)
         self.form.signing.manageKeysRequested.connect(self.keys.open_signing_keys)
         self.keys.keysChanged.connect(controller.keys.reload)
@@ -339,6 +343,9 @@ class MainWindow(QMainWindow):
     def show_notice(self, message: str) -> None:
         self.banner.show_notice(message)
 
+    def offer_session_only(self, message: str, hint: str) -> None:
+        self.banner.show_notice(message, hint, action=KEEP_FOR_SESSION_TEXT)
+
     def clear_banner(self) -> None:
         self.banner.clear()
 
@@ -361,7 +368,7 @@ class MainWindow(QMainWindow):
             return
         if not self._closing:
             self._closing = True
-            self._placement.save(request_preview=self._preview_choice, session_only_token=False)
+            self._placement.save(request_preview=self._preview_choice)
             try:
                 self.controller.close()
             except RuntimeError:  # no event loop any more: nothing async can be left running

@@ -91,8 +91,8 @@ class Placement:
         preferred = window.sizeHint() + QSize(0, ROOM_TO_GROW)
         window.setGeometry(fitted(preferred, window.minimumSizeHint(), primary))
 
-    def save(self, *, request_preview: bool | None, session_only_token: bool) -> None:
-        """Remember the window's normal geometry and the user's choices. A file that cannot be
+    def save(self, *, request_preview: bool | None) -> None:
+        """Remember the window's normal geometry and the user's choice. A file that cannot be
         written only costs the memory of it, never the closing."""
         if self._store is None:
             return
@@ -105,7 +105,6 @@ class Placement:
             height=normal.height(),
             maximized=window.isMaximized(),
             request_preview=request_preview,
-            session_only_token=session_only_token,
         )
         try:
             self._store.save(state)

@@ -95,6 +95,11 @@ class WindowView(Protocol):
 
     def show_notice(self, message: str) -> None: ...
 
+    def offer_session_only(self, message: str, hint: str) -> None:
+        """Say `message` calmly, with `hint`, and offer to keep the API token for this session
+        only (the choice calls the controller's `keep_token_for_session`)."""
+        ...
+
     def clear_banner(self) -> None: ...
 
     def show_status(self, text: str, milliseconds: int) -> None:
