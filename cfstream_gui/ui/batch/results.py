@@ -32,7 +32,10 @@ EXPIRES_SAMPLE_NOW = 3 * 86_400
 
 
 def results_csv_text(
-    results: Iterable[BatchResult], customer_code: str | None, delivery_base: str | None
+    results: Iterable[BatchResult],
+    customer_code: str | None,
+    delivery_base: str | None,
+    downloadable: bool = False,
 ) -> str:
     """The CSV the Save button writes, as text for the clipboard (plain "\\n" line ends)."""
     out = io.StringIO()
@@ -40,7 +43,7 @@ def results_csv_text(
         out,
         results,
         customer_code=customer_code,
-        downloadable=False,
+        downloadable=downloadable,
         delivery_base=delivery_base,
         lineterminator="\n",
     )

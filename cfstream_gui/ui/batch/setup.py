@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cfstream_gui.core.keys.signing_key import SigningKey
 from cfstream_gui.core.storage.profiles import Profile
 from cfstream_gui.core.token_service import TokenService
+from cfstream_gui.ui.batch.options import Prefill
 
 KeyLoader = Callable[[str], SigningKey]
 
@@ -28,6 +29,8 @@ class BatchSetup:
     pasted_customer_code: str | None = None
     default_key_id: str | None = None
     clock: Callable[[], float] = time.time
+    # The window's rules and download choice, as the batch's starting point.
+    prefill: Prefill = field(default_factory=Prefill)
 
     def customer_code(self) -> str | None:
         known = self.service.known_code(self.profile, self.account_id, self.pasted_customer_code)

@@ -21,6 +21,7 @@ from cfstream_gui.core.storage.profiles import Profile, ProfileError
 from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
 from cfstream_gui.core.token_service import TokenService
 from cfstream_gui.ui.account.tokens import ApiTokens
+from cfstream_gui.ui.batch.options import Prefill
 from cfstream_gui.ui.batch.setup import BatchSetup
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.keys.held_keys import KEY_ERRORS, HeldKeys, load_held_key
@@ -149,11 +150,13 @@ class KeyActions(QObject):
         self._view.show_status(text, 8000)
 
     def batch_setup(self) -> BatchSetup | None:
-        """What the Batch dialog signs with, or None without a profile: the held keys, and the
-        one token flow with the profile and account whose customer code the links use."""
+        """What the Batch dialog signs with, or None without a profile: the held keys, the one
+        token flow with the profile and account whose customer code the links use, and the
+        form's rules and download choice to start from."""
         profile = self._tokens.profile()
         if profile is None:
             return None
+        form = self._view.form_values()
         return BatchSetup(
             key_ids=tuple(self._ids),
             load_key=partial(load_held_key, self.store(), profile.name),
@@ -163,4 +166,5 @@ class KeyActions(QObject):
             pasted_customer_code=self._view.pasted_customer_code(),
             default_key_id=self._view.key_id() or profile.default_key_id,
             clock=self._clock,
+            prefill=Prefill(rules=form.rules, downloadable=form.downloadable),
         )
