@@ -33,6 +33,7 @@ from cfstream_gui.core.storage.secrets import SecretStore, keyring_timeout
 from cfstream_gui.core.storage.window_state import WindowStateStore
 from cfstream_gui.core.token_service import TokenService
 from cfstream_gui.sandbox import Sandbox
+from cfstream_gui.ui.common.theme import follow_color_scheme
 from cfstream_gui.ui.crash_dialog import CrashHandler
 from cfstream_gui.ui.window.controller import WindowController
 from cfstream_gui.ui.window.main_window import MainWindow
@@ -155,6 +156,7 @@ def _application(args_list: list[str]) -> QApplication:
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    follow_color_scheme(app)  # light or dark, as the system is, and as it changes
     icon = app_icon()
     if not icon.isNull():
         app.setWindowIcon(icon)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from cfstream_gui.core.tokens import DecodedToken, TokenDecodeError, decode_token
 from cfstream_gui.core.urls import URL_KIND_LABELS, URL_KINDS, PlaybackUrls
-from cfstream_gui.ui.common.style import Tone, monospace_font, text_color
+from cfstream_gui.ui.common.style import Tone, css_color, monospace_font, set_tone
 from cfstream_gui.ui.form.time_field import format_duration
 
 DEFAULT_URL_KIND = "watch"
@@ -220,11 +220,19 @@ class ResultPanel(QWidget):
         it, and the token and link dimmed. Copying still works (and says it is the old one)."""
         self._stale = stale = stale and bool(self._token)
         self._set_label(self.staleLabel, STALE_TEXT if stale else "", Tone.WARNING)
-        dim = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        dim = css_color(self.palette().color(QPalette.ColorRole.PlaceholderText))
         for field in (self.tokenOutput, self.urlOutput):
             if field.property("stale") is not stale:  # a style sheet costs a re-polish
                 field.setProperty("stale", stale)
                 field.setStyleSheet(f"color: {dim};" if stale else "")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._stale:
+            dim = css_color(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            for field in (self.tokenOutput, self.urlOutput):
+                if field.styleSheet() != f"color: {dim};":  # the dim grey of the new palette
+                    field.setStyleSheet(f"color: {dim};")
 
     def is_stale(self) -> bool:
         return self._stale
@@ -291,9 +299,7 @@ class ResultPanel(QWidget):
         label.setText(text)
         # An empty line would only leave a gap in the Result box before there is a token.
         label.setVisible(bool(text))
-        color = "" if tone is None else f"color: {text_color(tone, self.palette()).name()};"
-        label.setStyleSheet(color)
-        label.setProperty("tone", "" if tone is None else tone.value)
+        set_tone(label, tone)
 
     def _update_links(self) -> None:
         has_token = bool(self._token)

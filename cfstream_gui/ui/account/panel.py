@@ -34,7 +34,7 @@ from cfstream_gui.ui.common.inline_message import (
     enable_clear_button,
     with_message,
 )
-from cfstream_gui.ui.common.style import Tone, text_color
+from cfstream_gui.ui.common.style import Tone, set_tone
 
 TOKEN_PLACEHOLDER = "An API token with Stream Edit permission"
 READING_PLACEHOLDER = "Reading the keyring…"
@@ -243,8 +243,7 @@ class AccountPanel(QGroupBox):
 
     def set_verify_status(self, status: str, tooltip: str = "") -> None:
         text, tone = VERIFY_TEXTS.get(status, (status, None))
-        color = text_color(tone, self.palette()).name() if tone is not None else ""
-        self.verifyStatusLabel.setStyleSheet(f"color: {color}; font-weight: bold;" if color else "")
+        set_tone(self.verifyStatusLabel, tone, bold=tone is not None)
         self.verifyStatusLabel.setText(text)
         self.verifyStatusLabel.setToolTip(tooltip)
         self.verifyStatusLabel.setProperty("status", status)

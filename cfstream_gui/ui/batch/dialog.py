@@ -59,6 +59,7 @@ from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.common.error_banner import ErrorBanner
 from cfstream_gui.ui.common.inline_message import FIELD_STYLE, buddy_label
 from cfstream_gui.ui.common.style import monospace_font
+from cfstream_gui.ui.common.theme import restyle_on_palette_change
 from cfstream_gui.ui.common.widgets import push_button
 
 PREFERRED = QSize(900, 800)
@@ -91,6 +92,7 @@ class BatchDialog(QDialog):
         self.setObjectName("batchDialog")
         self.setWindowTitle("Sign many tokens")
         self.setStyleSheet(FIELD_STYLE)
+        restyle_on_palette_change(self)
         self._fit_to_screen()
         self._setup = setup
         self._customer_code = setup.customer_code()

@@ -19,7 +19,7 @@ from cfstream_gui.core.models import RULE_TYPE_ALIASES, AccessRule, RuleType
 from cfstream_gui.core.timeparse import TimeParseError, describe, parse_when, to_epoch
 from cfstream_gui.core.validation import Problem, Severity
 from cfstream_gui.ui.common.inline_message import InlineMessage, buddy_label, with_message
-from cfstream_gui.ui.common.style import monospace_font
+from cfstream_gui.ui.common.style import monospace_font, set_tone
 
 DEFAULT_EXP = "1h"
 RULE_SEPARATOR = ";"  # as in a CSV row's rules column
@@ -242,7 +242,7 @@ class BatchOptions(QWidget):
     @staticmethod
     def _say(message: InlineMessage, text: str) -> None:
         """A neutral line under a field: what its value means."""
-        message.setStyleSheet("")
+        set_tone(message, None)
         message.setText(text)
         message.show()
 

@@ -141,7 +141,10 @@ class ErrorBanner(QFrame):
         pixmap = QStyle.StandardPixmap.SP_MessageBoxCritical
         if not is_error:
             pixmap = QStyle.StandardPixmap.SP_MessageBoxInformation
-        self.icon.setPixmap(self.style().standardIcon(pixmap).pixmap(_ICON_SIZE, _ICON_SIZE))
+        # Drawn for the screen's pixel density: sharp on a 2x screen, not a 1x bitmap blown up.
+        size = QSize(_ICON_SIZE, _ICON_SIZE)
+        icon = self.style().standardIcon(pixmap)
+        self.icon.setPixmap(icon.pixmap(size, self.devicePixelRatioF()))
         # Semi-transparent tints sit on light and dark window colours alike; the text keeps the
         # palette's own colour, so it stays readable in both.
         self.setStyleSheet(

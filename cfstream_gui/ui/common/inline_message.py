@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from cfstream_gui.core.validation import Problem, Severity
-from cfstream_gui.ui.common.style import Tone, text_color
+from cfstream_gui.ui.common.style import Tone, set_tone
 
 INVALID_PROPERTY = "invalid"
 
@@ -64,8 +64,7 @@ class InlineMessage(QLabel):
             field.setToolTip("")
             return
         tone = Tone.ERROR if problem.severity is Severity.ERROR else Tone.WARNING
-        color = text_color(tone, self.palette()).name()
-        self.setStyleSheet(f"color: {color};")
+        set_tone(self, tone)
         self.setText(problem.message)
         field.setToolTip(problem.message)
         self.show()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -264,6 +264,11 @@ class RulesEditor(QWidget):
         self.model.rulesChanged.connect(self.rulesChanged)
 
     # --- state -------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._refresh()  # the problem list's colours are picked for the palette
 
     def _refresh(self) -> None:
         count = self.model.rowCount()

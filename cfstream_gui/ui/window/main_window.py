@@ -37,6 +37,7 @@ from cfstream_gui.ui.action_bar import ActionBar
 from cfstream_gui.ui.common.error_banner import ErrorBanner
 from cfstream_gui.ui.common.form_scroll_area import FormScrollArea
 from cfstream_gui.ui.common.inline_message import FIELD_STYLE, align_labels
+from cfstream_gui.ui.common.theme import restyle_on_palette_change
 from cfstream_gui.ui.form.token_form import TokenForm
 from cfstream_gui.ui.keys.key_dialogs import KeyDialogs
 from cfstream_gui.ui.menus import about_box, build_menus
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         align_labels(self.account.form_layout, self.form.form_layout)
         self._chain_focus()
         self.setStyleSheet(FIELD_STYLE)
+        restyle_on_palette_change(self)
         self._placement = Placement(self, window_state)
         saved = self._placement.saved
         self._preview_choice = saved.request_preview if saved is not None else None
