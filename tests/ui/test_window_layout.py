@@ -167,3 +167,15 @@ def test_fields_that_belong_together_line_up(qtbot: Any, make_window: WindowFact
     token = by_name(window, QLineEdit, "tokenOutput")
     copy_url = by_name(window, QPushButton, "copyUrlButton")
     assert right_edge(token, window) == right_edge(copy_url, window)
+
+
+def test_on_a_laptop_or_the_smallest_screen_it_opens_side_by_side_and_on_screen(
+    qtbot: Any, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    for area in (QRect(0, 0, 1366, 728), QRect(0, 0, 1280, 680)):
+        window.showNormal()
+        window.placement.restore(areas=[area], primary=area)
+        qtbot.waitUntil(lambda a=area: fits(window.geometry(), [a]), timeout=WAIT_MS)
+        qtbot.waitUntil(window.columns.is_wide, timeout=WAIT_MS)
+        assert all(fully_shown(widget, window) for widget in the_essentials(window))

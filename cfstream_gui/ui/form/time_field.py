@@ -35,10 +35,8 @@ REFRESH_INTERVAL_MS = 30_000
 
 UNSET_TEXT: dict[TimeKind, str] = {
     "exp": "Not set: Cloudflare's default (1 hour after the token is made)",
-    "nbf": (
-        "Not set: Cloudflare's default (1 hour before the token is made, "
-        "which tolerates clock skew)"
-    ),
+    # One line beside the result column: what it means, and why Cloudflare does it.
+    "nbf": "Not set: Cloudflare's default (1 hour before it is made, for clock skew)",
 }
 
 

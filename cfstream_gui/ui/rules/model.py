@@ -105,9 +105,12 @@ class RulesModel(QAbstractTableModel):
         return list(self._problems)
 
     def shown_problems(self) -> list[Problem]:
-        """The problems to point out now: none yet of a rule still being filled in."""
+        """The problems to point out now: none yet of a rule still being filled in, nor about
+        the list as a whole while one is (the rule may well be what the advice asks for)."""
         fresh = set(self.fresh_rows())
-        return [p for p in self._problems if p.rule_index not in fresh]
+        if not fresh:
+            return list(self._problems)
+        return [p for p in self._problems if p.rule_index is not None and p.rule_index not in fresh]
 
     def fresh_rows(self) -> list[int]:
         """Rules just added whose values the user has not typed yet."""

@@ -86,8 +86,8 @@ class MainWindow(QMainWindow):
         self._chain_focus()
         self.setStyleSheet(FIELD_STYLE)
         restyle_on_palette_change(self)
-        self._placement = Placement(self, window_state)
-        saved = self._placement.saved
+        self.placement = Placement(self, window_state)
+        saved = self.placement.saved
         self._preview_choice = saved.request_preview if saved is not None else None
         toggle = self.form.preview.showRequestToggle
         toggle.toggled.connect(self._on_preview_toggled)
@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
             self._preview_choice if self._preview_choice is not None else self.columns.is_wide()
         )
         self._on_preview_toggled(toggle.isChecked())
-        self._placement.restore()
+        self.placement.restore()
         self.banner.errorShown.connect(self._clear_status)
         self.result.copied.connect(self._on_copied)
         self.result.previewFailed.connect(lambda text: self.show_status(text, 8000))
@@ -370,7 +370,7 @@ class MainWindow(QMainWindow):
             return
         if not self._closing:
             self._closing = True
-            self._placement.save(request_preview=self._preview_choice)
+            self.placement.save(request_preview=self._preview_choice)
             try:
                 self.controller.close()
             except RuntimeError:  # no event loop any more: nothing async can be left running

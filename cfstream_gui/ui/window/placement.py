@@ -22,7 +22,10 @@ logger = logging.getLogger(__name__)
 # Room for what the window manager draws round the client area (title bar, borders): Qt places
 # the client area, and a title bar above a client area as tall as the screen would be off it.
 DECORATION = QMargins(4, 36, 4, 4)
-# Wider than this only stretches the token and link fields; the user may still make it wider.
+# Wide enough that the form and the result stand side by side with room to spare on every
+# screen from 1280 pixels up; wider than the maximum only stretches the token and link fields
+# (the user may still make it wider).
+OPENING_WIDTH = 1300
 MAX_OPENING_WIDTH = 1440
 # Opening taller than the empty form asks for leaves room for an error banner, a few rules and
 # their warnings before the form has to scroll, where the screen allows.
@@ -88,7 +91,8 @@ class Placement:
                     window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
                 return
         window.ensurePolished()  # the size hints of unpolished widgets are a guess
-        preferred = window.sizeHint() + QSize(0, ROOM_TO_GROW)
+        hint = window.sizeHint()
+        preferred = QSize(max(hint.width(), OPENING_WIDTH), hint.height() + ROOM_TO_GROW)
         window.setGeometry(fitted(preferred, window.minimumSizeHint(), primary))
 
     def save(self, *, request_preview: bool | None) -> None:
