@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from cfstream_gui.sandbox import Sandbox
-from cfstream_gui.ui.window.controller import NO_KEYRING_FIX, NO_KEYRING_TEXT
+from cfstream_gui.ui.account.tokens import NO_KEYRING_FIX, NO_KEYRING_TEXT
 from tests.ui.conftest import WAIT_MS, WindowFactory, by_name, saved_sandbox_profile
 from tests.ui.controller_kit import (
     HOME,

@@ -34,6 +34,9 @@ ENV_STORE_TEXT = f"environment ({API_TOKEN_ENV})"
 SESSION_STORE_TEXT = "this session only"
 NO_KEYRING = "no keyring available"  # SecretStore.store_name() without any keyring backend
 UNAVAILABLE_STORES = {NO_KEYRING, "keyring turned off (null backend)"}
+# No keyring is a fact of some systems, not an error: one calm sentence, the fix, and a choice.
+NO_KEYRING_TEXT = "No system keyring: the API token is kept for this session only."
+NO_KEYRING_FIX = "Install GNOME Keyring or KWallet, or set CLOUDFLARE_API_TOKEN."
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -32,12 +32,13 @@ from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
 from cfstream_gui.core.token_service import LinkNeed, TokenJob, TokenResult, TokenService
 from cfstream_gui.core.validation import Problem, ValidationError
-from cfstream_gui.ui.account.tokens import ApiTokens
+from cfstream_gui.ui.account.tokens import NO_KEYRING_FIX, NO_KEYRING_TEXT, ApiTokens
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.form.request_preview import preview_text
 from cfstream_gui.ui.keys.held_keys import KEY_ERRORS, HeldKeys
 from cfstream_gui.ui.window import gate
 from cfstream_gui.ui.window.key_actions import KeyActions
+from cfstream_gui.ui.window.made_from import MadeFrom
 from cfstream_gui.ui.window.saved_form import SavedForm
 from cfstream_gui.ui.window.view import WindowView
 
@@ -49,22 +50,8 @@ BUSY_TEXTS = {
 KEY_HINT = "Open Keys → Signing keys… to see which keys are held here."
 CANCELLED_TEXT = "Cancelled: no request is running any more, and the form is as you left it."
 PROFILE_HINT = "Fix the profile, or choose another one."
-# No keyring is a fact of some systems, not an error: one calm sentence, the fix, and a choice.
-NO_KEYRING_TEXT = "No system keyring: the API token is kept for this session only."
-NO_KEYRING_FIX = "Install GNOME Keyring or KWallet, or set CLOUDFLARE_API_TOKEN."
 REVALIDATE_MS = 15_000  # an expiry that was fine a minute ago may be in the past now
 TICK_MS = 1000  # the rate-limit countdown
-
-
-@dataclass(frozen=True)
-class _Made:
-    """What a token was made from: the form as Create read it."""
-
-    request: TokenRequest
-    engine: SigningEngine
-    key_id: str | None
-    account_id: str | None
-    profile: str | None
 
 
 class WindowController(QObject):
@@ -110,7 +97,7 @@ class WindowController(QObject):
         self._closing = False
         self._shut_down = False
         self._action: asyncio.Task[None] | None = None
-        self._made: _Made | None = None  # what the token on show was made from
+        self._made: MadeFrom | None = None  # what the token on show was made from
         # How many actions have ended, whatever their outcome: what a test (or a script driving
         # the window) waits on, since a fast action can start and end between two polls.
         self.finished = 0
@@ -236,15 +223,9 @@ class WindowController(QObject):
         can_verify = self.tokens.credentials() is not None
         self._view.show_state(reason, gate.warnings(problems), can_verify=can_verify)
 
-    def _form_now(self, request: TokenRequest, engine: SigningEngine, account_id: str) -> _Made:
-        return _Made(
-            request=request,
-            engine=engine,
-            key_id=self._view.key_id() if engine.uses_key else None,
-            # Local signing sends nothing to an account: editing the ID changes nothing.
-            account_id=account_id if engine.uses_network else None,
-            profile=self.tokens.profile_name(),
-        )
+    def _form_now(self, request: TokenRequest, engine: SigningEngine, account_id: str) -> MadeFrom:
+        key_id, profile = self._view.key_id(), self.tokens.profile_name()
+        return MadeFrom.of(request, engine, key_id=key_id, account_id=account_id, profile=profile)
 
     # -- actions ----------------------------------------------------------------------------
 
