@@ -26,6 +26,7 @@ import qasync  # after PySide6, so qasync binds to it rather than probing other 
 
 from cfstream_gui import APP_ID, APP_NAME, __version__
 from cfstream_gui.core.clients import ClientFactory, ClientPool, default_factory
+from cfstream_gui.core.settings import SettingsStore
 from cfstream_gui.core.storage.form_state import FormStore, SessionFormStore
 from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
@@ -53,6 +54,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--sandbox",
         action="store_true",
         help="use the built-in local sandbox, no account needed",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="make a token against the built-in sandbox in the real window, then exit 0 "
+        "(offscreen when there is no display; non-zero with a sentence on failure)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser.parse_args(argv)
@@ -83,12 +90,14 @@ def open_main_window(
     prefer_profile: str | None = None,
     env: Mapping[str, str] | None = None,
     session_secrets: SecretStore | None = None,
+    settings: SettingsStore | None = None,
     window_state: WindowStateStore | None = None,
 ) -> MainWindow:
     """The main window (the view) with its controller (which owns what it does), wired and
     showing the profiles and the restored form. `session_secrets` holds the signing keys of
-    session-only profiles (the sandbox's), so they never reach `secrets`' keyring. The window
-    opens where `window_state` remembers it, if that still fits a screen."""
+    session-only profiles (the sandbox's), so they never reach `secrets`' keyring. `settings`
+    is where the settings are kept (None: the defaults, in memory). The window opens where
+    `window_state` remembers it, if that still fits a screen."""
     window = MainWindow(clock=clock, window_state=window_state)
     controller = WindowController(
         window,
@@ -99,6 +108,7 @@ def open_main_window(
         session_secrets=session_secrets,
         env=env,
         clock=clock,
+        settings=settings,
         parent=window,
     )
     window.attach(controller)
@@ -128,6 +138,8 @@ def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
         prefer_profile=SANDBOX_PROFILE if sandbox is not None else None,
         env=env,
         session_secrets=session_secrets,
+        # Preferences, not account data: the sandbox session reads and keeps them too.
+        settings=SettingsStore(env=env),
         window_state=WindowStateStore(env=env),
     )
     if sandbox is not None:
@@ -183,6 +195,15 @@ def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else list(argv)
     args = parse_args(args_list)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.self_test:
+        from cfstream_gui.self_test import run_self_test  # only this option needs it
+
+        return run_self_test(args_list)
+    from cfstream_gui.display import missing_display
+
+    if (no_display := missing_display(os.environ)) is not None:
+        print(no_display, file=sys.stderr)  # rather than Qt's abort about xcb-cursor0
+        return 1
     app = _application(args_list)
     sandbox = Sandbox().start() if args.sandbox else None
     loop = qasync.QEventLoop(app)

@@ -3,10 +3,13 @@
 # Root on Debian/Ubuntu: install what is missing with apt-get, saying what and why.
 # Anyone else: print the exact apt command and carry on (the suite skips what it cannot run).
 #
-# usage: scripts/ensure-system-deps.sh venv|test|run
-#   venv  only what `python3 -m venv` needs (run before the virtualenv is made)
-#   test  Qt's offscreen libraries, a font, and D-Bus + gnome-keyring for the real-keyring test
-#   run   Qt's libraries for a real window on X11
+# usage: scripts/ensure-system-deps.sh venv|test|run|package
+#   venv     only what `python3 -m venv` needs (run before the virtualenv is made)
+#   test     Qt's offscreen libraries, a font, D-Bus + gnome-keyring for the real-keyring test,
+#            the validators for the desktop file and the AppStream metainfo, and curl and
+#            Node.js, which run the "copy as code" snippets against the sandbox
+#   run      Qt's libraries for a real window on X11
+#   package  those, and what PyInstaller needs to build the bundle
 set -uo pipefail
 purpose=${1:-test}
 python=${PYTHON:-python3}
@@ -31,7 +34,17 @@ else
   if [ "$purpose" = test ]; then
     want dbus "dbus-run-session, for the real Secret Service keyring test"
     want gnome-keyring "a real Secret Service for the keyring integration test"
+    want desktop-file-utils "desktop-file-validate, which checks the desktop file"
+    want appstream "appstreamcli, which checks the AppStream metainfo"
+    want curl "runs the curl snippet of Copy as code in the tests"
+    want nodejs "runs the Cloudflare Worker snippet's signing function in the tests"
   else
+    # A bundle built where these are installed carries them (PyInstaller copies what Qt's xcb
+    # plugin links to), so it starts on desktops that lack libxcb-cursor0 and friends.
+    if [ "$purpose" = package ]; then
+      want binutils "PyInstaller reads the libraries it bundles with objdump"
+      want openssl "packaging/check-bundle.sh makes a throwaway signing key with it"
+    fi
     for p in libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
              libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1; do
       want "$p" "Qt's X11 (xcb) platform plugin"
@@ -59,7 +72,10 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 fi
 
 echo "Installing them with apt-get (running as root)..."
-apt-get update -qq || echo "warning: apt-get update failed; trying with the package lists we have"
+# One update per CI run is enough: the test and package steps may both get here.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null)" ]; then
+  apt-get update -qq || echo "warning: apt-get update failed; trying with the package lists we have"
+fi
 names=()
 for p in "${missing[@]}"; do
   if apt-cache show "$p" >/dev/null 2>&1; then names+=("$p"); else names+=("${p}t64"); fi

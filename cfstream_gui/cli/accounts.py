@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import sys
 from dataclasses import replace
 from functools import partial
 from typing import TextIO
 
-from cfstream_gui.core.cloudflare import ApiError, StreamClient
+from cfstream_gui.core.cloudflare import DEFAULT_BASE_URL, ApiError, StreamClient
 from cfstream_gui.core.credentials import (
     Credentials,
     Origin,
@@ -36,6 +37,8 @@ from .context import Context, base_url_for, keyring_unavailable
 from .errors import EXIT_OK, UsageError
 from .terminal import safe_text
 
+BASE_URL_ENV = "CLOUDFLARE_BASE_URL"
+
 
 def run_login(args: argparse.Namespace, ctx: Context) -> int:
     # `--profile ""` is a mistake to point out, not a way to say "the default".
@@ -49,23 +52,61 @@ def run_login(args: argparse.Namespace, ctx: Context) -> int:
     account = (account or ctx.env.get(ACCOUNT_ID_ENV, "")).strip() or None
     if account is not None:
         _check_account(account, ctx)
-    profile = replace(existing or Profile(name=name), account_id=account or "")
-    base_url = base_url_for(profile, ctx.env)
+    changes = {"account_id": account or ""}
+    base_url = base_url_for(replace(existing or Profile(name=name), **changes), ctx.env)
+    changes.update(_base_url_change(existing, name, base_url, ctx))
     credentials = _read_token(sys.stdin)
     asyncio.run(_verify(credentials, base_url, account, ctx))
-    if profile != existing:
-        ctx.profiles.save(profile)
-    if ctx.profiles.current_name() is None:
-        ctx.profiles.use(name)
-    ctx.secrets.set_api_token(name, credentials.api_token)
+    _keep(ctx, name, existing, changes, credentials)
     store = ctx.secrets.store_name()
     print(f"Logged in: the API token for profile {name} is stored in {store}.", file=ctx.out)
+    if "api_base_url" in changes:
+        ctx.note(f"note: profile {name} keeps the API base URL {base_url} (from {BASE_URL_ENV}).")
     if account is None:
         ctx.note(
             f"note: profile {name} has no account ID yet; add it with "
             f"`cfstream-token profiles add {name} --account ID`."
         )
     return EXIT_OK
+
+
+def _base_url_change(
+    existing: Profile | None, name: str, base_url: str, ctx: Context
+) -> dict[str, str]:
+    """The API base URL the token is checked against, to keep in the profile when it came from
+    CLOUDFLARE_BASE_URL: otherwise the next command, without the variable, would take the
+    token to Cloudflare instead."""
+    if existing is not None and existing.api_base_url:
+        if ctx.env.get(BASE_URL_ENV, "").strip():
+            ctx.note(
+                f"note: {BASE_URL_ENV} is ignored: profile {name} keeps its own API base URL "
+                f"{existing.api_base_url}."
+            )
+        return {}
+    return {} if base_url == DEFAULT_BASE_URL else {"api_base_url": base_url}
+
+
+def _keep(
+    ctx: Context,
+    name: str,
+    existing: Profile | None,
+    changes: dict[str, str],
+    credentials: Credentials,
+) -> None:
+    """The token, then the profile. A keyring that refuses the token (the likelier failure)
+    leaves no profile behind; a profiles file that refuses a new profile takes its token back
+    out, so a failed login never leaves half a profile."""
+    ctx.secrets.set_api_token(name, credentials.api_token)
+    try:
+        # Only the fields login decides change: what another process saved meanwhile stays.
+        ctx.profiles.update(name, lambda stored: replace(stored or Profile(name=name), **changes))
+        if ctx.profiles.current_name() is None:
+            ctx.profiles.use(name)
+    except BaseException:
+        if existing is None:
+            with contextlib.suppress(SecretStoreError):
+                ctx.secrets.delete_api_token(name)
+        raise
 
 
 def saved_profile(ctx: Context, name: str) -> Profile | None:

@@ -1,8 +1,12 @@
-"""`cfstream-token batch --local`: tokens for a whole file of videos, signed on every core.
+"""`cfstream-token batch`: tokens for a whole file of videos, signed locally on every core.
 
 The engine is `core.batch` (the GUI uses it too); this module reads and writes the files, shows
 progress on stderr and reports every skipped row with its line number. Exit 0 when every row
 was signed, 2 when some were skipped (the others are written) or nothing could be done.
+
+Options mean what they mean everywhere: `-i/--input` and `-O/--output-file` take files, and `-`
+is standard input or output; `-o/--output` is the output kind in `create`, so its old use here
+for the file still works but warns. Batches always sign locally; `--local` is accepted.
 """
 
 from __future__ import annotations
@@ -20,13 +24,14 @@ from cfstream_gui.core.batch import (
     BatchRow,
     RowError,
     parse_batch_input,
+    write_results,
     write_results_csv,
 )
 from cfstream_gui.core.clients import ClientPool, default_factory
 from cfstream_gui.core.timeparse import to_epoch
 from cfstream_gui.core.token_service import TokenService
 
-from .context import Context, require_usable_links
+from .context import EXAMPLE_LINKS_NOTE, Context, require_usable_links
 from .create import build_request, check
 from .errors import EXIT_OK, EXIT_USAGE, UsageError
 from .keys import local_profile, signing_key_for
@@ -35,14 +40,11 @@ from .keys import local_profile, signing_key_for
 _SUMMARY_LINES = 10
 
 
+STDIO = "-"
+
+
 def run_batch(args: argparse.Namespace, ctx: Context) -> int:
-    if not args.local:
-        raise UsageError(
-            "batch signs locally, so it needs --local: asking the API for each token would hit "
-            "its limit of 1,200 calls per 5 minutes after a few hundred videos.",
-            hint="Create or import a signing key with `cfstream-token keys create` (or `keys "
-            "import`), then run `cfstream-token batch --local ...`.",
-        )
+    output = _output_file(args, ctx)
     now = datetime.now(UTC)
     # The batch signs locally: its service never needs an API client.
     service = TokenService(ClientPool(default_factory(ctx.env)))
@@ -60,15 +62,37 @@ def run_batch(args: argparse.Namespace, ctx: Context) -> int:
     for error in skipped:
         ctx.note(f"skipped {error}")
     code = outcome.customer_code.code
+    if code is not None and results and ctx.sandbox is not None:
+        ctx.note(EXAMPLE_LINKS_NOTE)
     if code is None and results:
         ctx.note(
             f"warning: profile {profile.name} has no customer code, so the URL columns are "
             f"empty; set it with `cfstream-token profiles add {profile.name} --customer-code "
             "CODE`."
         )
-    _write(args.output, results, code, defaults, profile.delivery_base_url)
-    print(_summary(len(results), skipped, args.output), file=ctx.out)
+    _write(output, results, code, defaults, profile.delivery_base_url, ctx)
+    # With the CSV on stdout, the summary must not end up inside it.
+    summary_to = ctx.err if output == STDIO else ctx.out
+    print(_summary(len(results), skipped, output), file=summary_to)
     return EXIT_OK if not skipped else EXIT_USAGE
+
+
+def _output_file(args: argparse.Namespace, ctx: Context) -> str:
+    """-O/--output-file, or the old -o/--output spelling with a warning; required, once."""
+    new, old = args.output_file, args.legacy_output
+    if new is not None and old is not None:
+        raise UsageError("Give the output file once, with -O/--output-file FILE.")
+    if new is None and old is None:
+        raise UsageError(
+            "batch needs an output file: -O/--output-file FILE (- for standard output)."
+        )
+    if old is not None:
+        ctx.note(
+            "warning: `batch -o/--output FILE` is now `-O/--output-file FILE`: -o means the "
+            "output kind in every command. The old spelling will be removed."
+        )
+    output: str = new if new is not None else old
+    return output
 
 
 def _defaults(
@@ -107,7 +131,7 @@ def _read_rows(source: str) -> tuple[list[BatchRow], list[RowError]]:
 
 
 def _read_input(source: str) -> str:
-    if source == "-":
+    if source == STDIO:
         return sys.stdin.read()
     try:
         return Path(source).read_text(encoding="utf-8-sig")
@@ -119,7 +143,7 @@ def _read_input(source: str) -> str:
 
 
 def _name(source: str) -> str:
-    return "standard input" if source == "-" else f"The input file {source}"
+    return "standard input" if source == STDIO else f"The input file {source}"
 
 
 def _write(
@@ -128,13 +152,26 @@ def _write(
     code: str | None,
     defaults: BatchDefaults,
     delivery_base: str | None,
+    ctx: Context,
 ) -> None:
+    downloadable = bool(defaults.downloadable)
+    if target == STDIO:
+        # Plain line ends on a pipe, as the clipboard gets them; the file keeps RFC 4180's.
+        write_results(
+            ctx.out,
+            results,
+            customer_code=code,
+            downloadable=downloadable,
+            delivery_base=delivery_base,
+            lineterminator="\n",
+        )
+        return
     try:
         write_results_csv(
             Path(target),
             results,
             customer_code=code,
-            downloadable=bool(defaults.downloadable),
+            downloadable=downloadable,
             delivery_base=delivery_base,
         )
     except OSError as exc:
@@ -145,7 +182,8 @@ def _write(
 
 def _summary(written: int, skipped: list[RowError], output: str) -> str:
     noun = "token" if written == 1 else "tokens"
-    text = f"{written:,} {noun} written to {output}"
+    where = "standard output" if output == STDIO else output
+    text = f"{written:,} {noun} written to {where}"
     if not skipped:
         return text + "."
     lines = ", ".join(str(e.line) for e in skipped[:_SUMMARY_LINES])

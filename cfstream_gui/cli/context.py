@@ -24,6 +24,12 @@ from .errors import UsageError
 from .terminal import safe_text
 
 SANDBOX_PROFILE = "sandbox"
+# The one-shot --sandbox run's links (see _sandbox_target) say what they are.
+EXAMPLE_LINKS_NOTE = (
+    "note: these links are examples on Cloudflare's host: this sandbox stops when the command "
+    "ends, so nothing serves them. For links that open, keep a sandbox running with "
+    "`cfstream-token sandbox --profile NAME` and use --profile NAME."
+)
 
 
 @dataclass
@@ -161,7 +167,8 @@ def _sandbox_target(
         customer_code=sb.DEMO_CUSTOMER_CODE,
         api_base_url=sb.base_url,
         # No delivery_base_url: this sandbox stops when the command ends, so links to it would
-        # be dead on arrival. Links on Cloudflare's customer host show what real output is like.
+        # be dead on arrival. Links on Cloudflare's customer host show what real output is like,
+        # and EXAMPLE_LINKS_NOTE says so (the rule is in sandbox_cmd's docstring).
     )
     credentials = Credentials.of(sb.DEMO_API_TOKEN, Origin.SANDBOX)
     return Target(profile=profile, saved=False, credentials=credentials, base_url=sb.base_url)

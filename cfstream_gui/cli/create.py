@@ -29,9 +29,17 @@ from cfstream_gui.core.token_service import (
     TokenService,
     customer_code_hint,
 )
+from cfstream_gui.core.urls import customer_code_message, is_customer_code
 from cfstream_gui.core.validation import Problem, Severity
 
-from .context import Context, Target, require_usable_links, resolve_target
+from .context import (
+    EXAMPLE_LINKS_NOTE,
+    Context,
+    Target,
+    require_usable_links,
+    resolve_target,
+)
+from .downloads import DownloadsCheck, downloads_check, downloads_problem
 from .errors import EXIT_OK, UsageError
 from .keys import local_profile, signing_key_for
 from .output import URL_OUTPUTS, render
@@ -41,7 +49,6 @@ from .parsing import parse_rule
 def run_create(args: argparse.Namespace, ctx: Context) -> int:
     now = datetime.now(UTC)
     request = build_request(args, now)
-    echo_times(request, ctx)
     if args.output == "mp4" and not request.downloadable:
         raise UsageError(
             "The mp4 output is a download URL, and downloads only work with a downloadable "
@@ -50,11 +57,21 @@ def run_create(args: argparse.Namespace, ctx: Context) -> int:
     service = TokenService(ClientPool(default_factory(ctx.env)), profiles=ctx.profiles)
     job = _job(args, request, service, ctx)
     require_usable_links(job.profile)  # a link's token must not travel over plain http
+    if job.links is LinkNeed.REQUIRED:
+        # A link is what was asked for: a (hand-edited) customer code that cannot make one is
+        # refused now, not after Cloudflare has made a token nobody gets to see.
+        require_customer_code(service.known_code(job.profile, job.account_id, None).code, job)
     check(service.check(job, now=to_epoch(now)), ctx)
-    result = asyncio.run(_make(service, job))
+    downloads = downloads_check(args, job, ctx) if args.output == "mp4" else None
+    result, problem = asyncio.run(_make(service, job, downloads))
+    echo_times(request, ctx)  # only now: a refused request has no expiry to speak of
     if job.links is LinkNeed.LOOKUP and result.customer_code.source is CodeSource.NONE:
         hint = customer_code_hint(job.profile.name)
         ctx.note(f"warning: no playback URLs: {result.links_note}. {hint}")
+    if problem is not None:
+        ctx.note(problem)
+    if ctx.sandbox is not None and result.urls is not None:
+        ctx.note(EXAMPLE_LINKS_NOTE)
     render(args.output, result, ctx.out)
     return EXIT_OK
 
@@ -82,10 +99,22 @@ def _job(
             return _with_target(job, target)
         return job
     target = resolve_target(ctx, args.profile, args.account)
-    engine = SigningEngine.API_KEY if args.key else SigningEngine.CLOUDFLARE
-    key = signing_key_for(ctx, target.profile, args.key) if args.key else None
+    # `--key ""` is refused, not read as "no key": it is a script's unset variable, and
+    # Cloudflare's key would then sign a token meant to be signed with the user's own.
+    with_key = args.key is not None
+    engine = SigningEngine.API_KEY if with_key else SigningEngine.CLOUDFLARE
+    key = signing_key_for(ctx, target.profile, args.key) if with_key else None
     job = TokenJob(request=request, engine=engine, profile=target.profile, key=key, links=links)
     return _with_target(job, target)
+
+
+def require_customer_code(code: str | None, job: TokenJob) -> None:
+    if code is not None and not is_customer_code(code):
+        raise UsageError(
+            f"Profile {job.profile.name}: {customer_code_message(code)}",
+            hint=f"Fix it with `cfstream-token profiles add {job.profile.name} --customer-code "
+            "CODE`, or in the profiles file.",
+        )
 
 
 def _with_target(job: TokenJob, target: Target) -> TokenJob:
@@ -104,9 +133,14 @@ def _link_need(output: str) -> LinkNeed:
     return LinkNeed.LOOKUP if output == "json" else LinkNeed.NONE
 
 
-async def _make(service: TokenService, job: TokenJob) -> TokenResult:
+async def _make(
+    service: TokenService, job: TokenJob, downloads: DownloadsCheck | None
+) -> tuple[TokenResult, str | None]:
+    """The token, then (for the mp4 output) what the video's downloads say about its link."""
     try:
-        return await service.make(job)
+        result = await service.make(job)
+        problem = await downloads_problem(service, downloads) if downloads else None
+        return result, problem
     except CustomerCodeUnknown as exc:
         raise UsageError(str(exc), hint=exc.hint) from None
     finally:
@@ -128,7 +162,8 @@ def build_request(args: argparse.Namespace, now: datetime) -> TokenRequest:
 
 def echo_times(request: TokenRequest, ctx: Context) -> None:
     """Say how typed times were understood, in UTC and local time (stderr, so stdout stays just
-    the output). Times not given are Cloudflare's defaults and are not mentioned."""
+    the output), once the token carries them. Times not given are Cloudflare's defaults and are
+    not mentioned."""
     for label, epoch in (("expires", request.exp), ("not before", request.nbf)):
         if epoch is not None:
             ctx.note(f"{label} {describe(from_epoch(epoch))}")

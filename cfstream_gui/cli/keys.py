@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,14 +22,14 @@ from datetime import UTC
 from pathlib import Path
 
 from cfstream_gui.core.cloudflare import StreamClient
+from cfstream_gui.core.ids import is_hex_id
 from cfstream_gui.core.keys.checks import KeyImportError
 from cfstream_gui.core.keys.inventory import KeyInventory, KeyRow
 from cfstream_gui.core.keys.service import KeyNotHeldError, KeyNotSavedError, KeyService
 from cfstream_gui.core.keys.signing_key import SigningKey, unsaved_api_pem
-from cfstream_gui.core.storage.profiles import Profile
+from cfstream_gui.core.storage.profiles import Profile, ProfileError
 from cfstream_gui.core.validation import Severity, check_signing_key_id
 
-from .accounts import saved_profile
 from .context import SANDBOX_PROFILE, Context, Target, require_account_id, resolve_target
 from .errors import EXIT_KEYRING, EXIT_OK, EXIT_USAGE, UsageError
 from .terminal import safe_text
@@ -173,17 +174,22 @@ async def _create_key(ctx: Context, target: Target) -> SigningKey:
 def _not_saved(exc: KeyNotSavedError, ctx: Context) -> int:
     """The key exists on the account and nowhere else: hand it over on stdout, this once."""
     ctx.note(f"keyring error: {exc}")
+    # The shape --show-private-key prints, so `keys import` takes it back as it is.
+    print(exc.key_id, file=ctx.out)
     print(unsaved_api_pem(exc.key, exc.material), file=ctx.out)
-    ctx.note("The private key (base64 PEM, as Cloudflare sent it) is on stdout; store it now.")
+    ctx.note(
+        "The key ID and the private key (base64 PEM, as Cloudflare sent it) are on stdout; "
+        "store them now. `cfstream-token keys import` reads them back as they are."
+    )
     return EXIT_KEYRING
 
 
 def _import(args: argparse.Namespace, ctx: Context) -> int:
     profile = local_profile(ctx, args.profile)
-    text = _read_key_text(args.file, ctx)
+    text, key_id = _as_printed(_read_key_text(args.file, ctx), args.key_id)
     service = _local_service(ctx, profile)
     try:
-        key = service.import_key(text, args.key_id)
+        key = service.import_key(text, key_id)
     except KeyImportError as exc:
         # A PEM carries no key ID; at a terminal, ask for it rather than fail.
         if not (exc.needs_key_id and args.file != "-" and sys.stdin.isatty()):
@@ -196,6 +202,22 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
         file=ctx.out,
     )
     return EXIT_OK
+
+
+def _as_printed(text: str, given: str | None) -> tuple[str, str | None]:
+    """The key material, and its ID, from text in the shape `keys create --show-private-key`
+    prints (the key ID on a line of its own, then the base64 PEM): what we print, we read back.
+    Other text is left as it is, with the ID from --key-id."""
+    first, _, rest = text.strip().partition("\n")
+    named = first.strip().lower()
+    if not rest.strip() or not is_hex_id(named):
+        return text, given
+    if given is not None and given.strip().lower() != named:
+        raise UsageError(
+            f"The key ID you gave ({safe_text(given.strip())}) differs from the key ID on the "
+            f"first line of the key ({named}); leave --key-id out or give the right one."
+        )
+    return rest, named
 
 
 KEY_ID_PROMPT = "This key carries no ID. Its 32-character key ID (from `keys list`): "
@@ -249,11 +271,25 @@ async def _revoke_key(ctx: Context, target: Target, key_id: str) -> None:
 
 
 def _drop_default(ctx: Context, target: Target, key_id: str) -> None:
-    """A revoked key cannot be anyone's default any more."""
-    saved = saved_profile(ctx, target.profile.name) if target.saved else None
-    if saved is not None and (saved.default_key_id or "").lower() == key_id:
-        ctx.profiles.save(replace(saved, default_key_id=None))
-        ctx.note(f"note: profile {saved.name} has no default signing key now.")
+    """A revoked key cannot be anyone's default any more. Changed under the profiles lock on
+    the profile as stored now, so a concurrent change to it is not overwritten."""
+    if not target.saved:
+        return
+    cleared = False
+
+    def drop(stored: Profile | None) -> Profile:
+        nonlocal cleared
+        if stored is None:  # removed meanwhile: nothing to clear, and nothing to re-create
+            raise ProfileError(f"Profile {target.profile.name} is gone.")
+        if (stored.default_key_id or "").lower() != key_id:
+            return stored
+        cleared = True
+        return replace(stored, default_key_id=None)
+
+    with contextlib.suppress(ProfileError):
+        ctx.profiles.update(target.profile.name, drop)
+    if cleared:
+        ctx.note(f"note: profile {target.profile.name} has no default signing key now.")
 
 
 def _forget(args: argparse.Namespace, ctx: Context) -> int:
@@ -294,7 +330,7 @@ def signing_key_for(ctx: Context, profile: Profile, key_id: str | None) -> Signi
     In a sandbox run with no key held, a throwaway key is made in the sandbox first."""
     service = _local_service(ctx, profile)
     with key_errors():
-        if key_id:
+        if key_id is not None:  # `--key ""` (an unset variable in a script) is a mistake
             return service.load(_key_id_argument(key_id))
         if profile.default_key_id:
             return service.load(profile.default_key_id)

@@ -18,13 +18,17 @@ from cfstream_gui.core.storage.secrets import SecretStore
 
 from .accounts import run_login, run_logout, run_profiles
 from .batch import run_batch
+from .check import run_check
 from .context import Context
 from .create import run_create
+from .decode import run_decode
 from .errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, UsageError, report
 from .keys import run_keys
 from .parsing import build_parser, join_negative_times
 from .sandbox_cmd import run_sandbox, sandbox_session
+from .simulate_cmd import run_simulate
 from .terminal import safe_text
+from .videos import run_videos
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,8 +68,8 @@ def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
     if args.sandbox:
         if command not in _SANDBOX_COMMANDS:
             raise UsageError(
-                f"--sandbox works with create, keys and batch only; {command} would touch your "
-                "real profiles.",
+                f"--sandbox works with create, keys, batch and videos only; {command} would "
+                "touch your real profiles.",
                 hint="Try `cfstream-token --sandbox create <uid>`, or run `cfstream-token "
                 "sandbox` to keep one running.",
             )
@@ -86,8 +90,12 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Context], int]] = {
     "profiles": run_profiles,
     "keys": run_keys,
     "batch": run_batch,
+    "videos": run_videos,
+    "decode": run_decode,
+    "simulate": run_simulate,
+    "check": run_check,
 }
-_SANDBOX_COMMANDS = frozenset({"create", "keys", "batch"})
+_SANDBOX_COMMANDS = frozenset({"create", "keys", "batch", "videos"})
 
 
 def _code(code: str | int | None) -> int:

@@ -42,13 +42,24 @@ def render(output: str, result: TokenResult, out: TextIO) -> None:
 def json_document(token: str, decoded: DecodedToken, urls: dict[str, str]) -> dict[str, Any]:
     return {
         "token": token,
-        "claims": decoded.claims,
+        "claims": _claims(decoded),
         "expires": _iso_utc(decoded.exp),
         "expires_local": _iso_local(decoded.exp),
         "not_before": _iso_utc(decoded.nbf),
         "not_before_local": _iso_local(decoded.nbf),
         "urls": urls,
     }
+
+
+def _claims(decoded: DecodedToken) -> dict[str, Any]:
+    """The token's claims with `exp` and `nbf` as numbers whoever signed it: Cloudflare's
+    `/token` writes them as strings of digits and local signing as numbers, and a script
+    reading the JSON should not have to care which engine made the token."""
+    claims = dict(decoded.claims)
+    for name, epoch in (("exp", decoded.exp), ("nbf", decoded.nbf)):
+        if epoch is not None:
+            claims[name] = epoch
+    return claims
 
 
 def _urls(pack: PlaybackUrls | None) -> dict[str, str]:
@@ -60,13 +71,21 @@ def _urls(pack: PlaybackUrls | None) -> dict[str, str]:
 
 
 def _iso_local(epoch: int | None) -> str | None:
-    """The same moment in this machine's time zone, with its offset (e.g. +01:00)."""
-    if epoch is None:
-        return None
-    return datetime.fromtimestamp(epoch, UTC).astimezone().isoformat(timespec="seconds")
+    """The same moment in this machine's time zone, with its offset (e.g. +01:00); None for
+    a claim beyond what a calendar holds (a hostile `exp` of 1e308), which `claims` shows."""
+    moment = _moment(epoch)
+    return None if moment is None else moment.astimezone().isoformat(timespec="seconds")
 
 
 def _iso_utc(epoch: int | None) -> str | None:
+    moment = _moment(epoch)
+    return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _moment(epoch: int | None) -> datetime | None:
     if epoch is None:
         return None
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return datetime.fromtimestamp(epoch, UTC)
+    except (OverflowError, ValueError, OSError):
+        return None

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import re
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from cfstream_gui import __version__
 from cfstream_gui.core.batch.input import RuleSyntaxError, parse_rule_text
+from cfstream_gui.core.ids import shown
 from cfstream_gui.core.models import MAX_RULES, AccessRule
 from cfstream_gui.core.urls import URL_KINDS
 
 from .errors import UsageError
 from .terminal import safe_text
+from .tool_parsers import add_tool_commands
 
 OUTPUT_KINDS: tuple[str, ...] = ("token", "json", *URL_KINDS)
 
@@ -22,14 +24,18 @@ exit codes: 0 ok, 2 usage or validation error (nothing was sent), 3 Cloudflare A
 4 network error, 5 keyring error, 1 internal error.
 
 examples:
-  cfstream-token sandbox                      run a local sandbox, list its demo video IDs
+  cfstream-token sandbox --profile play       run a local sandbox; --profile play uses it
   cfstream-token --sandbox create ea95132c15732412d22c1476fa83f27a   (no account needed)
   cfstream-token profiles add work --account 023e105f4ecef8ad9ca31a8372d0c353 --use
   cfstream-token login --profile work
   cfstream-token create <uid> --exp 2h --rule "allow country US,MX" --rule "block any"
   cfstream-token keys create                  a signing key, kept in the keyring
   cfstream-token create <uid> --local         sign here with it: no API call, no rate limit
-  cfstream-token batch --local -i ids.txt -o tokens.csv --exp 6h
+  cfstream-token batch -i ids.txt -O tokens.csv --exp 6h    many tokens, signed here
+  cfstream-token videos --search keynote      find a video; require-signed UID on|off
+  cfstream-token decode 'https://customer-...cloudflarestream.com/<token>/watch'
+  cfstream-token simulate <token> --ip 2001:db8::1 --country DE      allowed or blocked
+  cfstream-token check <token or link> --country DE     does it really play?
 """
 
 _RULE_HELP = (
@@ -45,8 +51,8 @@ _KEY_HELP = (
     "from the keyring"
 )
 _BATCH_DESCRIPTION = """\
-Sign tokens for many videos on this computer (with --local; the API allows only 1,200 calls per
-5 minutes, so batches never use it). No request is sent.
+Sign tokens for many videos on this computer with a signing key from the keyring (the API
+allows only 1,200 calls per 5 minutes, so batches never use it). No request is sent.
 
 input: one video ID per line (blank lines and # comments are skipped), or CSV whose header has
 a "video" column and optionally "exp" (WHEN, as --exp) and "rules" (RULE strings separated by
@@ -54,7 +60,8 @@ a "video" column and optionally "exp" (WHEN, as --exp) and "rules" (RULE strings
 
 output: CSV with line, video, token, expires (UTC), iframe, watch, hls, dash, thumbnail, mp4.
 URL columns need the profile's customer code and are empty without it. The file is written
-whole or not at all, readable by you only: the tokens in it are credentials.
+whole or not at all, readable by you only: the tokens in it are credentials. With -O - the CSV
+goes to standard output and the summary to standard error.
 
 A row that cannot be signed is reported on stderr with its line number and skipped.
 exit codes: 0 every row signed, 2 some rows skipped (the others are written) or a usage
@@ -69,6 +76,16 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         super().error(safe_text(message))
 
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # Python 3.11 drops a value of exactly "--" (`--nbf=--`) and hands the option an empty
+        # list instead of a string, which nothing downstream expects. It is a value like any
+        # other: checked, and refused with its own sentence.
+        if action.nargs is None and action.option_strings and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = _Parser(
@@ -78,13 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "--sandbox",
-        action="store_true",
-        help="run create, keys or batch against a local sandbox started for this command (no "
-        "account, nothing saved: signing keys are held in memory for the run, and local "
-        "signing makes a throwaway key in the sandbox)",
-    )
+    _add_sandbox_flag(parser, default=False)
     _add_debug(parser, default=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_create(commands)
@@ -93,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_profiles(commands)
     _add_keys(commands)
     _add_batch(commands)
+    add_tool_commands(commands, _subparser)  # videos, decode, simulate, check
     _add_sandbox(commands)
     return parser
 
@@ -104,11 +116,27 @@ def _add_debug(parser: argparse.ArgumentParser, *, default: object) -> None:
     )
 
 
+def _add_sandbox_flag(parser: argparse.ArgumentParser, *, default: object) -> None:
+    # Before or after the subcommand, as people type it: SUPPRESS keeps the global value.
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        default=default,
+        help="run create, keys, batch or videos against a local sandbox started for this command "
+        "(no account, nothing saved: signing keys are held in memory for the run, and local "
+        "signing makes a throwaway key in the sandbox); its links are examples on "
+        "Cloudflare's host, since the sandbox stops when the command ends"
+        if default is not argparse.SUPPRESS
+        else "a local sandbox for this command only (see cfstream-token --help)",
+    )
+
+
 def _subparser(
     commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str
 ) -> argparse.ArgumentParser:
     sub = commands.add_parser(name, help=help_text, description=help_text)
     _add_debug(sub, default=argparse.SUPPRESS)
+    _add_sandbox_flag(sub, default=argparse.SUPPRESS)
     return sub
 
 
@@ -198,7 +226,8 @@ def _add_keys(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "--show-private-key",
         action="store_true",
         help="also print the private key (base64 PEM, as Cloudflare sends it) once to stdout, "
-        "for use elsewhere; it cannot be fetched from Cloudflare again",
+        "after the key ID, for use elsewhere; it cannot be fetched from Cloudflare again. "
+        "`keys import` reads this output back as it is",
     )
     imported = _subparser(
         actions, "import", "keep an existing signing key's private key in the keyring"
@@ -237,8 +266,11 @@ def _add_batch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_debug(sub, default=argparse.SUPPRESS)
+    _add_sandbox_flag(sub, default=argparse.SUPPRESS)
     sub.add_argument(
-        "--local", action="store_true", help="sign locally (required: batches never use the API)"
+        "--local",
+        action="store_true",
+        help="accepted for symmetry with create: a batch always signs locally",
     )
     sub.add_argument(
         "--key",
@@ -250,7 +282,11 @@ def _add_batch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sub.add_argument(
         "--input", "-i", metavar="FILE", required=True, help="video IDs or CSV (- for stdin)"
     )
-    sub.add_argument("--output", "-o", metavar="FILE", required=True, help="CSV file to write")
+    sub.add_argument(
+        "--output-file", "-O", metavar="FILE", help="CSV file to write (- for standard output)"
+    )
+    # The old spelling: -o means the output kind in create, so here it only warns (batch.py).
+    sub.add_argument("--output", "-o", dest="legacy_output", help=argparse.SUPPRESS)
     sub.add_argument(
         "--exp",
         metavar="WHEN",
@@ -288,6 +324,13 @@ def _add_sandbox(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     sub.add_argument(
         "--port", type=_port, default=0, help="port to listen on (default: any free port)"
     )
+    sub.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="save a profile NAME that points at this sandbox while it runs, so later commands "
+        "(--profile NAME) share its keys and get playback links that open; it is removed, "
+        "with its keys, when the sandbox stops",
+    )
 
 
 def _port(text: str) -> int:
@@ -306,7 +349,7 @@ def parse_rule(text: str, number: int) -> AccessRule:
         return parse_rule_text(text)
     except RuleSyntaxError as exc:
         raise UsageError(
-            f"--rule {number} ({text!r}) {exc}.",
+            f"--rule {number} ({shown(text)}) {exc}.",
             hint='Write each rule as one argument, e.g. --rule "allow country US,MX".',
         ) from None
 

@@ -4,6 +4,10 @@ These are plain values. Checking them is `core.validation`'s job; sending them i
 `core.cloudflare`'s.
 The body mirrors what the official `cloudflare` SDK sends for the same intent: fields the user
 did not set are left out (never JSON `null`), and `access_rules` travels as `accessRules`.
+
+Rules are held as typed (" us", "Allow", "country") so that the form can show them back; the
+body always carries them normalized, because that is the form validation checks them in and
+the only one Cloudflare's schema accepts (its `type` and `action` are lower-case enums).
 """
 
 from __future__ import annotations
@@ -54,6 +58,17 @@ RULE_TYPE_ALIASES: dict[str, RuleType] = {
 }
 
 
+def resolve_rule_type(text: str) -> RuleType | None:
+    """The rule type `text` names, by the API's name or a short one, in any case and spacing."""
+    return RULE_TYPE_ALIASES.get(text.strip().lower())
+
+
+def country_code_case(code: str) -> str:
+    """`code` upper-cased, but only if it is ASCII: str.upper() maps some non-ASCII letters onto
+    ASCII ("ß" -> "SS", "ı" -> "I"), which would turn a typo into another country's code."""
+    return code.upper() if code.isascii() else code
+
+
 class SigningEngine(StrEnum):
     """Who signs the token: three ways, one form."""
 
@@ -87,15 +102,29 @@ class AccessRule:
     type: str = RuleType.ANY.value
     values: tuple[str, ...] = ()
 
+    def normalized(self) -> AccessRule:
+        """The rule as it should be sent: action and type lower-case (short type names like `ip`
+        become the API's), values stripped with empties dropped, countries upper-case.
+        An action or type that names nothing is kept (stripped) so validation can quote it."""
+        resolved = resolve_rule_type(self.type)
+        values = [value.strip() for value in self.values if value.strip()]
+        if resolved is RuleType.COUNTRY:
+            values = [country_code_case(value) for value in values]
+        return AccessRule(
+            action=self.action.strip().lower(),
+            type=resolved.value if resolved is not None else self.type.strip(),
+            values=tuple(values),
+        )
+
     def to_api(self) -> dict[str, Any]:
-        """The rule as Cloudflare's `accessRules` item: values only where the type uses them."""
-        body: dict[str, Any] = {"type": self.type, "action": self.action}
-        try:
-            key = RuleType(self.type).values_key
-        except ValueError:
-            key = None
+        """The normalized rule as Cloudflare's `accessRules` item: values only where the type
+        uses them."""
+        rule = self.normalized()
+        body: dict[str, Any] = {"type": rule.type, "action": rule.action}
+        resolved = resolve_rule_type(rule.type)
+        key = resolved.values_key if resolved is not None else None
         if key is not None:
-            body[key] = list(self.values)
+            body[key] = list(rule.values)
         return body
 
     def with_values(self, values: tuple[str, ...]) -> AccessRule:
@@ -113,10 +142,17 @@ class TokenRequest:
     downloadable: bool | None = None
     access_rules: tuple[AccessRule, ...] = field(default_factory=tuple)
     key_id: str | None = None
-    pem: str | None = None
+    # The private key, as `/token` takes it: never in a repr (a log line, a test failure).
+    pem: str | None = field(default=None, repr=False)
+
+    def normalized(self) -> TokenRequest:
+        """The request with every rule normalized; what should go to Cloudflare."""
+        return replace(self, access_rules=tuple(rule.normalized() for rule in self.access_rules))
 
     def to_api_body(self) -> dict[str, Any]:
-        """The JSON body for `POST .../stream/{video_uid}/token`, in the SDK's key order."""
+        """The JSON body for `POST .../stream/{video_uid}/token`, in the SDK's key order, with
+        the rules normalized. Valid for Cloudflare's schema whenever `check_request` finds no
+        error; an unknown action or type is passed through, for validation to refuse."""
         body: dict[str, Any] = {}
         if self.key_id is not None:
             body["id"] = self.key_id

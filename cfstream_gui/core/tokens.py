@@ -29,6 +29,10 @@ _NO_CHECKS: Options = {
 }
 
 
+# Far past any date a token can name (year 5138 is 11 digits).
+_MAX_TIME_DIGITS = 20
+
+
 class TokenDecodeError(ValueError):
     """The text is not a readable signed token; the message says which part is wrong."""
 
@@ -73,7 +77,7 @@ def decode_token(token: str) -> DecodedToken:
 def _header(token: str) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
-    except (jwt.DecodeError, binascii.Error, ValueError):
+    except (jwt.DecodeError, binascii.Error, ValueError, RecursionError):
         raise TokenDecodeError(_explain(token)) from None
     return dict(header)
 
@@ -81,7 +85,8 @@ def _header(token: str) -> dict[str, Any]:
 def _claims(token: str) -> dict[str, Any]:
     try:
         claims = jwt.decode(token, options=_NO_CHECKS)
-    except (jwt.DecodeError, binascii.Error, ValueError):
+    except (jwt.DecodeError, binascii.Error, ValueError, RecursionError):
+        # RecursionError: JSON nested thousands deep, which no token is.
         raise TokenDecodeError(_explain(token)) from None
     return dict(claims)
 
@@ -100,7 +105,7 @@ def _explain(token: str) -> str:
             raw = base64url_decode(segment.encode("ascii"))
             if is_json and not isinstance(json.loads(raw), dict):
                 raise ValueError("not a JSON object")
-        except (binascii.Error, UnicodeError, ValueError):
+        except (binascii.Error, UnicodeError, ValueError, RecursionError):
             kind = "a base64url-encoded JSON object" if is_json else "valid base64url"
             return f"The token's {name} is not {kind}; check that the whole token was copied."
     return "The token could not be read; check that the whole token was copied."
@@ -112,16 +117,24 @@ def _timestamp(claims: dict[str, Any], key: str, label: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise TokenDecodeError(f"The token's {label} ({key}) is {value!r}, not a time.")
+        raise TokenDecodeError(f"The token's {label} ({key}) is {_cut(value)}, not a time.")
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    # Digits only, and few enough: int() refuses thousands of them with a ValueError of its own.
+    digits = value.strip().lstrip("-") if isinstance(value, str) else ""
+    if digits.isascii() and digits.isdigit() and len(digits) <= _MAX_TIME_DIGITS:
         return int(value.strip())
     raise TokenDecodeError(
-        f"The token's {label} ({key}) is {value!r}, which is not a time in seconds since 1970."
+        f"The token's {label} ({key}) is {_cut(value)}, which is not a time in seconds since 1970."
     )
+
+
+def _cut(value: Any) -> str:
+    """A claim's value for a message: a hostile token's claim can be megabytes long."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _access_rules(claims: dict[str, Any]) -> list[dict[str, Any]]:

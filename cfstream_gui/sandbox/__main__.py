@@ -1,4 +1,4 @@
-"""`python -m cfstream_gui.sandbox [--port N]`: run the sandbox in the foreground."""
+"""`python -m cfstream_gui.sandbox [--port N] [--videos N]`: run the sandbox in the foreground."""
 
 from __future__ import annotations
 
@@ -22,16 +22,25 @@ def describe(sandbox: Sandbox) -> str:
         f"  customer code   {Sandbox.DEMO_CUSTOMER_CODE}",
         "  videos:",
     ]
-    for video in sandbox.videos:
+    videos = sandbox.videos
+    for video in videos[:_LISTED]:
         signed = "signed URLs required" if video["requireSignedURLs"] else "public"
         state = video["status"]["state"]
         lines.append(f"    {video['uid']}  {video['meta']['name']} ({signed}, {state})")
+    if len(videos) > _LISTED:
+        lines.append(
+            f"    ... and {len(videos) - _LISTED:,} more (cfstream-token videos lists them all)"
+        )
     return "\n".join(lines)
 
 
-def serve(host: str, port: int, out: TextIO, stop: threading.Event) -> None:
+# A seeded library of thousands is browsed with `cfstream-token videos`, not in the banner.
+_LISTED = 12
+
+
+def serve(host: str, port: int, out: TextIO, stop: threading.Event, *, videos: int = 0) -> None:
     """Run until `stop` is set (Ctrl+C sets nothing: it interrupts the wait instead)."""
-    with Sandbox(host=host, port=port) as sandbox:
+    with Sandbox(host=host, port=port, videos=videos) as sandbox:
         print(describe(sandbox), file=out)
         try:
             print("Press Ctrl+C to stop.", file=out, flush=True)
@@ -68,6 +77,14 @@ def main(argv: list[str] | None = None) -> int:
         help="let --host be an address other computers can reach (the sandbox hands out demo "
         "credentials over plain HTTP, so only do this on a network you trust)",
     )
+    parser.add_argument(
+        "--videos",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="add N generated videos to the demo library (the same ones every time), to try "
+        "browsing and searching a large account",
+    )
     args = parser.parse_args(argv)
     if not is_loopback_host(args.host):
         if not args.allow_remote:
@@ -80,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(REMOTE_WARNING.format(host=repr(args.host)), file=sys.stderr, flush=True)
     try:
-        serve(args.host, args.port, sys.stdout, threading.Event())
+        serve(args.host, args.port, sys.stdout, threading.Event(), videos=args.videos)
     except OSError as exc:
         print(
             f"Could not start the sandbox on {args.host}:{args.port}: {exc.strerror}.",
@@ -88,6 +105,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     return 0
+
+
+# Each generated video is a few kilobytes in memory; beyond this the sandbox would take minutes
+# to start and gigabytes to hold, which is not what a try-out needs.
+MAX_VIDEOS = 100_000
+
+
+def _count(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_VIDEOS:
+        raise argparse.ArgumentTypeError(f"give a number of videos from 0 to {MAX_VIDEOS:,}")
+    return int(text)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from cfstream_gui.core.edge_verdicts import EdgeVerdict
 from cfstream_gui.core.tokens import DecodedToken
 
 # Belt and braces on top of escaping: no script runs, only same-origin images load.
@@ -47,6 +48,7 @@ class Access:
     viewer_ip: str
     country: str
     rule_index: int | None = None  # 0-based access rule that decided, if one did
+    verdict: EdgeVerdict = EdgeVerdict.PLAYS  # the same decision as a word, for scripts
 
     @property
     def allowed(self) -> bool:

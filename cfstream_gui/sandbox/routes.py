@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from cfstream_gui.sandbox.envelope import (
 )
 from cfstream_gui.sandbox.state import Account
 from cfstream_gui.sandbox.tokens import mint_token
+from cfstream_gui.sandbox.video_shapes import created_at
 
 PREFIX = "/client/v4"
 _BEARER = re.compile(r"^Bearer ([A-Za-z0-9._~+/=-]+)$")
@@ -62,6 +64,7 @@ class Router:
             ("GET", re.compile(rf"^{acct}/stream/keys$"), self._list_keys),
             ("DELETE", re.compile(rf"^{acct}/stream/keys/(?P<key>[^/]+)$"), self._delete_key),
             ("GET", re.compile(rf"^{acct}/stream/(?P<uid>[^/]+)$"), self._get_video),
+            ("GET", re.compile(rf"^{acct}/stream/(?P<uid>[^/]+)/downloads$"), self._downloads),
             ("POST", re.compile(rf"^{acct}/stream/(?P<uid>[^/]+)$"), self._edit_video),
             ("POST", re.compile(rf"^{acct}/stream/(?P<uid>[^/]+)/token$"), self._create_token),
         ]
@@ -139,6 +142,17 @@ class Router:
         self._authorize(call)
         return Reply(self._video_or_404(call.params["uid"]))
 
+    def _downloads(self, call: Call) -> Reply:
+        """Only the kinds that were made are listed, as Cloudflare does: `{}` for none."""
+        self._authorize(call)
+        uid = call.params["uid"]
+        self._video_or_404(uid)
+        if not self._account.downloads_enabled(uid):
+            return Reply({})
+        url = f"https://customer-{state.DEMO_CUSTOMER_CODE}.cloudflarestream.com/{uid}"
+        ready = {"status": "ready", "percentComplete": 100.0}
+        return Reply({"default": {**ready, "url": f"{url}/downloads/default.mp4"}})
+
     def _edit_video(self, call: Call) -> Reply:
         self._authorize(call)
         uid = call.params["uid"]
@@ -147,12 +161,20 @@ class Router:
         return Reply(self._account.update_video(uid, changes))
 
     def _list_videos(self, call: Call) -> Reply:
+        """Like Cloudflare: filters, then the `created` cursor, then `limit`. `range` counts the
+        videos left from the cursor on; `total`, only asked for with include_counts, all the
+        filtered ones."""
         self._authorize(call)
-        matches = _filter_videos(self._account.videos(), call.query)
+        limit = _limit(call.query)
+        counts = _flag(call.query, "include_counts")
+        matches = _filter_videos(self._account.video_refs(), call.query)
         total = len(matches)
         matches = _after_cursor(matches, call.query)
-        limit = _limit(call.query)
-        return Reply(matches[:limit], extra={"total": total, "range": len(matches)})
+        page = copy.deepcopy(matches[:limit])  # only what is sent; the library may be large
+        extra: dict[str, Any] = {"range": len(matches)}
+        if counts:
+            extra["total"] = total
+        return Reply(page, extra=extra)
 
     def _create_token(self, call: Call) -> Reply:
         self._authorize(call)
@@ -225,26 +247,36 @@ def _video_changes(body: Any, uid: str) -> dict[str, Any]:
 def _filter_videos(videos: list[dict[str, Any]], query: dict[str, str]) -> list[dict[str, Any]]:
     search = query.get("search", "").casefold()
     if search:
-        videos = [v for v in videos if search in str(v["meta"].get("name", "")).casefold()]
+        videos = [v for v in videos if search in _name(v).casefold()]
+    if "video_name" in query:  # the newer, exact-match filter
+        videos = [v for v in videos if _name(v) == query["video_name"]]
     if "status" in query:
         videos = [v for v in videos if v["status"]["state"] == query["status"]]
-    if query.get("asc", "false").lower() == "true":
+    if _flag(query, "asc"):
         videos = list(reversed(videos))  # the account keeps them newest first
     return videos
+
+
+def _name(video: dict[str, Any]) -> str:
+    meta = video.get("meta")
+    return str(meta.get("name", "")) if isinstance(meta, dict) else ""
+
+
+def _flag(query: dict[str, str], name: str) -> bool:
+    value = query.get(name, "false").lower()
+    if value not in ("true", "false"):
+        raise bad_request(f"{name} must be true or false, not {query[name]!r}.")
+    return value == "true"
 
 
 def _after_cursor(videos: list[dict[str, Any]], query: dict[str, str]) -> list[dict[str, Any]]:
     after = _timestamp(query, "after", "start")
     before = _timestamp(query, "before", "end")
     if after is not None:
-        videos = [v for v in videos if _created(v) > after]
+        videos = [v for v in videos if created_at(v) > after]
     if before is not None:
-        videos = [v for v in videos if _created(v) < before]
+        videos = [v for v in videos if created_at(v) < before]
     return videos
-
-
-def _created(video: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(str(video["created"]))
 
 
 def _timestamp(query: dict[str, str], name: str, alias: str) -> datetime | None:

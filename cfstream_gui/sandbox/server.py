@@ -250,7 +250,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if exhausted:
             # What Cloudflare sends while blocked: nothing left until Retry-After has passed.
             retry_after = _header(headers, "Retry-After")
-            remaining, reset = 0, int(retry_after) if retry_after.isdigit() else reset
+            # A scripted fault may carry any text here; only a sane number of seconds counts.
+            sane = retry_after.isdigit() and len(retry_after) <= 9
+            remaining, reset = 0, int(retry_after) if sane else reset
         self.send_response(status)
         self.send_header("Ratelimit", f'"default";r={remaining};t={reset}')
         self.send_header("Ratelimit-Policy", RATE_POLICY)

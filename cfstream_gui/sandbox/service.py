@@ -11,7 +11,7 @@ from typing import Any
 from cfstream_gui.sandbox import state
 from cfstream_gui.sandbox.delivery import Delivery
 from cfstream_gui.sandbox.faults import Fault, FaultBook, RecordedRequest, RequestLog
-from cfstream_gui.sandbox.keys import cloudflare_key
+from cfstream_gui.sandbox.keys import KeySource
 from cfstream_gui.sandbox.routes import PREFIX, Router
 from cfstream_gui.sandbox.server import RateWindow, SandboxServer
 from cfstream_gui.sandbox.tokens import PlaybackVerdict, verify_playback
@@ -30,11 +30,20 @@ class Sandbox:
     DEMO_CUSTOMER_CODE = state.DEMO_CUSTOMER_CODE
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, clock: Callable[[], float] = time.time
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        clock: Callable[[], float] = time.time,
+        *,
+        videos: int = 0,
+        keys: KeySource | None = None,
     ) -> None:
+        """`keys` (default: random ones) is where its signing keys come from."""
         self._address = (host, port)
         self._clock = clock
-        self._account = state.Account(clock)
+        self._account = state.Account(clock, keys)
+        if videos:
+            self.seed_videos(videos)
         self._faults = FaultBook()
         self._log = RequestLog()
         self._rate = RateWindow(clock)
@@ -121,17 +130,23 @@ class Sandbox:
             if signed is None or video["requireSignedURLs"] is signed
         ]
 
+    def seed_videos(self, count: int) -> None:
+        """Add `count` generated videos to the library, older than the demo ones: always the
+        same videos in the same order (`sandbox/seeding.py`), some still encoding or failed,
+        some public, a few uploaded in the same instant. Works while running, too."""
+        self._account.seed_videos(count)
+
     def downloads_enabled(self, video_uid: str) -> bool:
         """Whether the video's MP4 download is on (a token also needs downloadable)."""
         return self._account.downloads_enabled(video_uid)
 
     @property
     def cloudflare_key_id(self) -> str:
-        return cloudflare_key().kid
+        return self._account.keys.cloudflare().kid
 
     @property
     def public_key_pem(self) -> str:
-        return cloudflare_key().public_pem()
+        return self._account.keys.cloudflare().public_pem()
 
     def verify_playback_token(
         self,

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import copy
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from cfstream_gui.sandbox.keys import KeyMaterial, generate_private_key
+from cfstream_gui.sandbox.keys import KeyMaterial, KeySource
+from cfstream_gui.sandbox.seeding import seeded_videos
+from cfstream_gui.sandbox.video_shapes import DEMO_CUSTOMER_CODE as DEMO_CUSTOMER_CODE
+from cfstream_gui.sandbox.video_shapes import base_video, created_at, ready_fields, rfc3339
 
 DEMO_ACCOUNT_ID = "5adb0c5adb0c5adb0c5adb0c5adb0c5a"
 # Hyphenated and spelled out so nobody mistakes them for real Cloudflare tokens.
 DEMO_API_TOKEN = "sandbox-demo-token-0000000000000000000000"
 DEMO_EXPIRED_API_TOKEN = "sandbox-expired-token-00000000000000000000"
-DEMO_CUSTOMER_CODE = "sandboxdemo00000"
 
 # The id `/tokens/verify` reports for each demo API token.
 API_TOKEN_IDS = {
@@ -24,8 +25,6 @@ API_TOKEN_IDS = {
     DEMO_EXPIRED_API_TOKEN: "0000000000000000000000000000dead",
 }
 EXPIRED_TOKEN_EXPIRES_ON = "2025-01-01T00:00:00Z"
-
-_DELIVERY_HOST = f"https://customer-{DEMO_CUSTOMER_CODE}.cloudflarestream.com"
 
 # uid, name, requireSignedURLs, duration (s), created; all ready to stream.
 _READY_VIDEOS: tuple[tuple[str, str, bool, float, str], ...] = (
@@ -49,64 +48,22 @@ DOWNLOADS_ENABLED = frozenset(
 )
 
 
-def rfc3339(moment: float) -> str:
-    """Cloudflare's timestamp style: UTC, nanosecond fraction, trailing Z."""
-    stamp = datetime.fromtimestamp(moment, tz=UTC)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond:06d}000Z"
-
-
-def _base_video(uid: str, name: str, created: str) -> dict[str, Any]:
-    stamp = f"{created}T10:00:00.000000Z"
-    return {
-        "uid": uid,
-        "creator": None,
-        "thumbnailTimestampPct": 0,
-        "meta": {"name": name, "filename": f"{uid[:8]}.mp4", "filetype": "video/mp4"},
-        "created": stamp,
-        "modified": stamp,
-        "uploaded": stamp,
-        "uploadExpiry": None,
-        "scheduledDeletion": None,
-        "maxSizeBytes": None,
-        "maxDurationSeconds": None,
-        "allowedOrigins": [],
-        "requireSignedURLs": False,
-        "playback": {
-            "hls": f"{_DELIVERY_HOST}/{uid}/manifest/video.m3u8",
-            "dash": f"{_DELIVERY_HOST}/{uid}/manifest/video.mpd",
-        },
-        "watermark": None,
-        "clippedFrom": None,
-    }
+def _demo_stamp(day: str) -> str:
+    return f"{day}T10:00:00.000000Z"
 
 
 def demo_videos() -> list[dict[str, Any]]:
     """Fresh copies of the demo library, newest first as the list endpoint returns it."""
     videos = []
     for uid, name, signed, duration, created in _READY_VIDEOS:
-        video = _base_video(uid, name, created)
-        video.update(
-            {
-                "requireSignedURLs": signed,
-                "readyToStream": True,
-                "readyToStreamAt": f"{created}T10:04:12.000000Z",
-                "status": {
-                    "state": "ready",
-                    "pctComplete": "100.000000",
-                    "errorReasonCode": "",
-                    "errorReasonText": "",
-                },
-                "duration": duration,
-                "size": int(duration * 250_000),
-                "input": {"width": 1920, "height": 1080},
-                "preview": f"{_DELIVERY_HOST}/{uid}/watch",
-                "thumbnail": f"{_DELIVERY_HOST}/{uid}/thumbnails/thumbnail.jpg",
-            }
-        )
+        video = base_video(uid, name, _demo_stamp(created))
+        ready_at = datetime.fromisoformat(f"{created}T10:04:12+00:00")
+        video.update(ready_fields(uid, ready_at, duration))
+        video["requireSignedURLs"] = signed
         videos.append(video)
     uid, name, created = _ENCODING_VIDEO
     # Still encoding: Cloudflare leaves out `preview` and `thumbnail` until it is done.
-    encoding = _base_video(uid, name, created)
+    encoding = base_video(uid, name, _demo_stamp(created))
     encoding.update(
         {
             "requireSignedURLs": True,
@@ -125,7 +82,7 @@ def demo_videos() -> list[dict[str, Any]]:
         }
     )
     videos.append(encoding)
-    videos.sort(key=lambda video: str(video["created"]), reverse=True)
+    videos.sort(key=created_at, reverse=True)
     return videos
 
 
@@ -137,20 +94,42 @@ class SigningKey:
 
 
 class Account:
-    """The demo account's mutable state, shared between request threads."""
+    """The demo account's mutable state, shared between request threads.
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    A stored video is never changed in place: an edit stores a changed copy. So a reader may
+    hold the list it got from `video_refs` while others edit, and copy only what it sends."""
+
+    def __init__(self, clock: Callable[[], float], keys: KeySource | None = None) -> None:
         self._clock = clock
+        self.keys = keys if keys is not None else KeySource()
         self._lock = threading.Lock()
         self._videos = demo_videos()
+        self._downloads = set(DOWNLOADS_ENABLED)
+        self._seeded = 0
         self._keys: dict[str, SigningKey] = {}
 
     def downloads_enabled(self, uid: str) -> bool:
-        return uid in DOWNLOADS_ENABLED
+        with self._lock:
+            return uid in self._downloads
+
+    def seed_videos(self, count: int, *, seed: int = 0) -> None:
+        """Add `count` more videos from the seeded library (`sandbox/seeding.py`)."""
+        with self._lock:
+            made = seeded_videos(count, start=self._seeded, seed=seed)
+            self._seeded += count
+            self._videos.extend(item.video for item in made)
+            self._downloads.update(str(i.video["uid"]) for i in made if i.downloads)
+            # Stable: videos created in the same instant keep the order they were added in.
+            self._videos.sort(key=created_at, reverse=True)
 
     def videos(self) -> list[dict[str, Any]]:
         with self._lock:
             return copy.deepcopy(self._videos)
+
+    def video_refs(self) -> list[dict[str, Any]]:
+        """The library newest first, uncopied: read it, never change it."""
+        with self._lock:
+            return list(self._videos)
 
     def video(self, uid: str) -> dict[str, Any] | None:
         with self._lock:
@@ -161,16 +140,18 @@ class Account:
 
     def update_video(self, uid: str, changes: dict[str, Any]) -> dict[str, Any] | None:
         with self._lock:
-            for video in self._videos:
+            for index, video in enumerate(self._videos):
                 if video["uid"] == uid:
-                    video.update(copy.deepcopy(changes))
-                    video["modified"] = rfc3339(self._clock())
-                    return copy.deepcopy(video)
+                    changed = copy.deepcopy(video)
+                    changed.update(copy.deepcopy(changes))
+                    changed["modified"] = rfc3339(self._clock())
+                    self._videos[index] = changed
+                    return copy.deepcopy(changed)
         return None
 
     def create_key(self) -> SigningKey:
         # Generated outside the lock: it takes tens of milliseconds.
-        material = KeyMaterial(uuid.uuid4().hex, generate_private_key())
+        material = self.keys.new_key()
         key = SigningKey(material, rfc3339(self._clock()))
         with self._lock:
             self._keys[material.kid] = key

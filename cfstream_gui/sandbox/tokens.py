@@ -9,14 +9,22 @@ from typing import Any
 
 import jwt
 
+from cfstream_gui.core.edge_verdicts import EdgeVerdict
 from cfstream_gui.core.models import (
     DEFAULT_EXP_SECONDS,
     DEFAULT_NBF_SECONDS,
     MAX_RULES,
     MAX_TOKEN_LIFETIME_SECONDS,
 )
+from cfstream_gui.core.simulate import (
+    SimulationError,
+    Viewer,
+    parse_viewer_ip,
+    rules_from_claims,
+    simulate,
+)
 from cfstream_gui.sandbox.envelope import bad_request
-from cfstream_gui.sandbox.keys import KeyMaterial, PemError, cloudflare_key, load_api_pem
+from cfstream_gui.sandbox.keys import KeyMaterial, PemError, load_api_pem
 from cfstream_gui.sandbox.state import Account
 
 RULE_TYPES = ("any", "ip.src", "ip.geoip.country")
@@ -87,7 +95,7 @@ def _check_rules(body: dict[str, Any]) -> list[dict[str, Any]] | None:
 def _signing_key(body: dict[str, Any], account: Account) -> KeyMaterial:
     key_id, pem = body.get("id"), body.get("pem")
     if key_id is None and pem is None:
-        return cloudflare_key()
+        return account.keys.cloudflare()
     if key_id is None:
         raise bad_request("id is required when pem is set: send the signing key's id with its pem.")
     if pem is None:
@@ -143,18 +151,19 @@ def sign(claims: dict[str, Any], key: KeyMaterial) -> str:
 
 @dataclass(frozen=True)
 class PlaybackVerdict:
-    """Whether the edge would serve the video to this viewer, and why."""
+    """Whether the edge would serve the video to this viewer, why, and the verdict's word."""
 
     allowed: bool
     reason: str
     rule_index: int | None = None  # 0-based access rule that decided, if one did
+    verdict: EdgeVerdict = EdgeVerdict.PLAYS
 
     def __bool__(self) -> bool:
         return self.allowed
 
 
-def _deny(reason: str, rule_index: int | None = None) -> PlaybackVerdict:
-    return PlaybackVerdict(False, reason, rule_index)
+def _deny(verdict: EdgeVerdict, reason: str, rule_index: int | None = None) -> PlaybackVerdict:
+    return PlaybackVerdict(False, reason, rule_index, verdict)
 
 
 def _time_claim(claims: dict[str, Any], name: str) -> int | None:
@@ -170,16 +179,17 @@ def _time_claim(claims: dict[str, Any], name: str) -> int | None:
     raise ValueError(name)
 
 
-def _resolve_key(kid: str, account: Account) -> KeyMaterial | str:
-    """The key for `kid`, or the reason there is none."""
-    cloudflare = cloudflare_key()
+def _resolve_key(kid: str, account: Account) -> KeyMaterial | PlaybackVerdict:
+    """The key for `kid`, or the refusal when there is none."""
+    cloudflare = account.keys.cloudflare()
     if kid == cloudflare.kid:
         return cloudflare
     known = account.key(kid)
     if known is None:
-        return f"The token's key {kid} is not a signing key of this account."
+        reason = f"The token's key {kid} is not a signing key of this account."
+        return _deny(EdgeVerdict.WRONG_KEY, reason)
     if known.revoked:
-        return f"The token's signing key {kid} has been revoked."
+        return _deny(EdgeVerdict.KEY_REVOKED, f"The token's signing key {kid} has been revoked.")
     return known.material
 
 
@@ -192,18 +202,19 @@ def verify_playback(
     country: str | None,
     now: int,
 ) -> PlaybackVerdict:
+    bad = EdgeVerdict.BAD_TOKEN
     try:
         header = jwt.get_unverified_header(token)
     except jwt.InvalidTokenError:
-        return _deny("The token is not a JWT.")
+        return _deny(bad, "The token is not a JWT.")
     if header.get("alg") != "RS256":
-        return _deny(f"The token is signed with {header.get('alg')!r}; Stream needs RS256.")
+        return _deny(bad, f"The token is signed with {header.get('alg')!r}; Stream needs RS256.")
     kid = header.get("kid")
     if not isinstance(kid, str):
-        return _deny("The token's header has no kid naming its signing key.")
+        return _deny(bad, "The token's header has no kid naming its signing key.")
     key = _resolve_key(kid, account)
-    if isinstance(key, str):
-        return _deny(key)
+    if isinstance(key, PlaybackVerdict):
+        return key
     try:
         claims = jwt.decode(
             token,
@@ -213,9 +224,10 @@ def verify_playback(
             options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
         )
     except jwt.InvalidSignatureError:
-        return _deny("The token's signature does not match its signing key.")
+        reason = "The token's signature does not match its signing key."
+        return _deny(EdgeVerdict.WRONG_KEY, reason)
     except jwt.InvalidTokenError as exc:
-        return _deny(f"The token's claims could not be read: {exc}.")
+        return _deny(bad, f"The token's claims could not be read: {exc}.")
     return _check_claims(claims, kid, video_uid, viewer_ip, country, now)
 
 
@@ -227,55 +239,43 @@ def _check_claims(
     country: str | None,
     now: int,
 ) -> PlaybackVerdict:
+    bad = EdgeVerdict.BAD_TOKEN
     if claims.get("kid", kid) != kid:
-        return _deny("The token's kid claim differs from the kid in its header.")
+        return _deny(bad, "The token's kid claim differs from the kid in its header.")
     if claims.get("sub") != video_uid:
-        return _deny(f"The token is for video {claims.get('sub')!r}, not {video_uid}.")
+        reason = f"The token is for video {claims.get('sub')!r}, not {video_uid}."
+        return _deny(EdgeVerdict.WRONG_VIDEO, reason)
     try:
         exp, nbf = _time_claim(claims, "exp"), _time_claim(claims, "nbf")
     except ValueError as exc:
-        return _deny(f"The token's {exc} claim is not a Unix time in seconds.")
+        return _deny(bad, f"The token's {exc} claim is not a Unix time in seconds.")
     if exp is None:
-        return _deny("The token has no exp claim; Stream tokens must expire.")
+        return _deny(bad, "The token has no exp claim; Stream tokens must expire.")
     if now >= exp:
-        return _deny(f"The token expired {now - exp} seconds ago.")
+        return _deny(EdgeVerdict.EXPIRED, f"The token expired {now - exp} seconds ago.")
     if nbf is not None and now < nbf:
-        return _deny(f"The token is not valid for another {nbf - now} seconds.")
-    return _apply_rules(claims.get("accessRules") or [], viewer_ip, country)
+        reason = f"The token is not valid for another {nbf - now} seconds."
+        return _deny(EdgeVerdict.NOT_YET_VALID, reason)
+    return _apply_rules(claims.get("accessRules"), viewer_ip, country)
 
 
-def _apply_rules(rules: Any, viewer_ip: str | None, country: str | None) -> PlaybackVerdict:
-    if not isinstance(rules, list):
-        return _deny("The token's accessRules claim is not a list.")
-    address = ipaddress.ip_address(viewer_ip) if viewer_ip else None
-    viewer_country = country.upper() if country else None
-    for index, rule in enumerate(rules):
-        if not isinstance(rule, dict):
-            return _deny(f"Access rule {index + 1} in the token is not an object.", index)
-        try:
-            if not _rule_matches(rule, address, viewer_country):
-                continue
-        except ValueError:
-            return _deny(f"Access rule {index + 1} holds a value that is not an IP or CIDR.", index)
-        verb = "allows" if rule.get("action") == "allow" else "blocks"
-        reason = f"Access rule {index + 1} ({rule.get('type')}) {verb} this viewer."
-        return PlaybackVerdict(rule.get("action") == "allow", reason, index)
-    return PlaybackVerdict(True, "No access rule matched this viewer, so the token allows it.")
-
-
-def _rule_matches(
-    rule: dict[str, Any],
-    address: ipaddress.IPv4Address | ipaddress.IPv6Address | None,
-    country: str | None,
-) -> bool:
-    rule_type = rule.get("type")
-    if rule_type == "any":
-        return True
-    if rule_type == "ip.src" and address is not None:
-        # A v4 range never matches a v6 viewer (reference §1): `in` is False across versions.
-        return any(
-            address in ipaddress.ip_network(value, strict=False) for value in rule.get("ip", [])
-        )
-    if rule_type == "ip.geoip.country" and country is not None:
-        return country in {str(code).upper() for code in rule.get("country", [])}
-    return False
+def _apply_rules(claim: Any, viewer_ip: str | None, country: str | None) -> PlaybackVerdict:
+    """The token's rules for this viewer, decided by the same function as the app's simulator."""
+    # A viewer address that is not one is the caller's mistake (SimulationError, a
+    # ValueError), not the token's; the delivery side checks the headers it takes it from.
+    viewer = Viewer(
+        ip=parse_viewer_ip(viewer_ip) if viewer_ip else None,
+        country=country.upper() if country else None,
+    )
+    try:
+        outcome = simulate(rules_from_claims(claim), viewer)
+    except SimulationError as exc:
+        return _deny(EdgeVerdict.BAD_TOKEN, str(exc), exc.rule_index)
+    if outcome.rule_index is None or outcome.rule is None:
+        return PlaybackVerdict(True, "No access rule matched this viewer, so the token allows it.")
+    number, rule = outcome.rule_index + 1, outcome.rule
+    verb = "allows" if outcome.allowed else "blocks"
+    reason = f"Access rule {number} ({rule.type}) {verb} this viewer."
+    if outcome.allowed:
+        return PlaybackVerdict(True, reason, outcome.rule_index)
+    return _deny(EdgeVerdict.BLOCKED, reason, outcome.rule_index)

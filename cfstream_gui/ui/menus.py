@@ -32,6 +32,7 @@ class MenuActions:
     quit: QAction
     copy_token: QAction
     copy_url: QAction
+    settings: QAction
     signing_keys: QAction
     import_key: QAction
     batch: QAction
@@ -65,6 +66,9 @@ def build_menus(window: QMainWindow) -> MenuActions:
         copy_url=_action(
             window, "copyUrlAction", "Copy &URL", "Copy the chosen playback link", "Ctrl+L"
         ),
+        settings=_action(
+            window, "settingsAction", "&Settings…", "Defaults, link host and clipboard", "Ctrl+,"
+        ),
         signing_keys=_action(
             window,
             "signingKeysAction",
@@ -88,13 +92,17 @@ def build_menus(window: QMainWindow) -> MenuActions:
         ),
         about=_action(window, "aboutAction", "&About cfstream-gui", "Version, docs and secrets"),
     )
+    # Where each platform expects them: macOS moves both to the application menu.
     actions.quit.setMenuRole(QAction.MenuRole.QuitRole)
+    actions.settings.setMenuRole(QAction.MenuRole.PreferencesRole)
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addAction(actions.quit)
     edit = bar.addMenu("&Edit")
     edit.addAction(actions.copy_token)
     edit.addAction(actions.copy_url)
+    edit.addSeparator()
+    edit.addAction(actions.settings)
     keys = bar.addMenu("&Keys")
     keys.addAction(actions.signing_keys)
     keys.addAction(actions.import_key)

@@ -94,7 +94,7 @@ def test_login_creates_a_missing_profile(
         "fresh": {
             "account_id": sb.DEMO_ACCOUNT_ID,
             "customer_code": None,
-            "api_base_url": None,
+            "api_base_url": sb.base_url,  # where the token was checked, kept for next time
             "default_key_id": None,
             "delivery_base_url": None,
         }
@@ -292,4 +292,4 @@ def test_sandbox_flag_refuses_to_touch_real_profiles(cli: Run, command: list[str
     result = cli("--sandbox", *command)
 
     assert result.code == 2
-    assert "--sandbox works with create, keys and batch only" in result.err
+    assert "--sandbox works with create, keys, batch and videos only" in result.err

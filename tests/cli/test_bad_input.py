@@ -129,7 +129,7 @@ def test_ten_thousand_repeated_countries_are_one_warning(
     [
         ["create", "{uid}"],
         ["create", "{uid}", "--local", "-o", "watch"],
-        ["batch", "--local", "-i", "{ids}", "-o", "{out}"],
+        ["batch", "--local", "-i", "{ids}", "-O", "{out}"],
     ],
 )
 def test_a_hand_edited_plain_http_delivery_url_is_refused_before_anything_is_made(

@@ -1,8 +1,9 @@
-"""`cfstream-token batch --local`: many tokens into a CSV file, bad rows named by line."""
+"""`cfstream-token batch`: many tokens into a CSV file, bad rows named by line."""
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import secrets
 import time
@@ -64,7 +65,7 @@ def test_ten_thousand_ids_are_all_signed_and_verify(
     source, out = tmp_path / "ids.txt", tmp_path / "tokens.csv"
     source.write_text("# all of them\n" + "\n".join(uids) + "\n")
 
-    result = cli("batch", "--local", "--key", KEY_ID, "--input", str(source), "--output",
+    result = cli("batch", "--local", "--key", KEY_ID, "--input", str(source), "--output-file",
                  str(out), "--exp", "2h", "--rule", "allow country US")  # fmt: skip
 
     assert result.code == 0, result.err
@@ -101,7 +102,7 @@ def test_bad_rows_are_named_skipped_and_exit_2(cli: Run, profile: str, tmp_path:
         f"{UID},,\n"  # 8: fine
     )
 
-    result = cli("batch", "--local", "-i", str(source), "-o", str(out))
+    result = cli("batch", "--local", "-i", str(source), "-O", str(out))
 
     assert result.code == 2
     skipped = [line for line in result.err.splitlines() if line.startswith("skipped line")]
@@ -123,7 +124,7 @@ def test_csv_rows_carry_their_own_expiry_and_rules(
     )
     before = int(time.time())
 
-    result = cli("batch", "--local", "-i", str(source), "-o", str(out), "--exp", "30m",
+    result = cli("batch", "--local", "-i", str(source), "-O", str(out), "--exp", "30m",
                  "--rule", "block country DE", "--downloadable")  # fmt: skip
 
     assert result.code == 0, result.err
@@ -153,21 +154,97 @@ def test_without_a_customer_code_url_columns_are_empty_with_one_warning(
     source, out = tmp_path / "ids.txt", tmp_path / "tokens.csv"
     source.write_text(f"{UID}\n{UID}\n")
 
-    result = cli("batch", "--local", "--profile", "nocode", "-i", str(source), "-o", str(out))
+    result = cli("batch", "--local", "--profile", "nocode", "-i", str(source), "-O", str(out))
 
     assert result.code == 0, result.err
     assert result.err.count("customer code") == 1
     assert all(row["token"] and row["watch"] == "" for row in read_rows(out))
 
 
-def test_batch_without_local_is_refused(cli: Run, profile: str, tmp_path: Path) -> None:
+def test_batch_signs_locally_without_being_told_to(
+    cli: Run, profile: str, private_key: rsa.RSAPrivateKey, tmp_path: Path
+) -> None:
     source, out = tmp_path / "ids.txt", tmp_path / "tokens.csv"
     source.write_text(f"{UID}\n")
 
-    result = cli("batch", "-i", str(source), "-o", str(out))
+    result = cli("batch", "-i", str(source), "--output-file", str(out))
+
+    assert result.code == 0, result.err
+    # Nothing to warn about: signing locally is the only way a batch signs.
+    assert "warning" not in result.err and "--local" not in result.err
+    (row,) = read_rows(out)
+    assert verified(row["token"], private_key.public_key())["sub"] == UID
+
+
+def test_dash_is_standard_output_and_no_file_named_dash_is_made(
+    cli: Run, profile: str, private_key: rsa.RSAPrivateKey, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "ids.txt"
+    source.write_text(f"{UID}\n{UID}\n")
+
+    result = cli("batch", "-i", str(source), "-O", "-")
+
+    assert result.code == 0, result.err
+    assert not (tmp_path / "-").exists()
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert [row["line"] for row in rows] == ["1", "2"]  # only the CSV: the summary is on stderr
+    for row in rows:
+        assert verified(row["token"], private_key.public_key())["sub"] == UID
+    assert "2 tokens written to standard output." in result.err
+
+
+def test_the_old_output_spelling_still_writes_the_file_with_a_warning(
+    cli: Run, profile: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source, out = tmp_path / "ids.txt", tmp_path / "tokens.csv"
+    source.write_text(f"{UID}\n")
+
+    old = cli("batch", "--local", "-i", str(source), "-o", str(out))
+    assert old.code == 0, old.err
+    assert "-O/--output-file" in old.err and len(read_rows(out)) == 1
+
+    dash = cli("batch", "-i", str(source), "--output", "-")
+    assert dash.code == 0, dash.err
+    assert not (tmp_path / "-").exists()
+    assert dash.out.startswith("line,video,token")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], "needs an output file: -O/--output-file FILE"),
+        (["-O", "a.csv", "-o", "b.csv"], "once"),
+    ],
+)
+def test_the_output_file_is_asked_for_once(
+    cli: Run, profile: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    argv: list[str], expected: str,
+) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "ids.txt"
+    source.write_text(f"{UID}\n")
+
+    result = cli("batch", "-i", str(source), *argv)
 
     assert result.code == 2
-    assert "--local" in result.err and "1,200 calls per 5 minutes" in result.err
+    assert expected in result.err
+    assert result.out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config", "ids.txt", "key.pem"]
+
+
+def test_the_missing_key_hint_appears_only_when_no_key_is_held(cli: Run, tmp_path: Path) -> None:
+    assert cli("profiles", "add", "empty", "--account", ACCOUNT, "--use").code == 0
+    source, out = tmp_path / "ids.txt", tmp_path / "tokens.csv"
+    source.write_text(f"{UID}\n")
+
+    result = cli("batch", "-i", str(source), "-O", str(out))
+
+    assert result.code == 2
+    assert "holds no signing key" in result.err
+    assert "keys create" in result.err and "keys import" in result.err
     assert not out.exists()
 
 
@@ -178,7 +255,7 @@ def test_bad_batch_settings_stop_before_anything_is_written(
     source.write_text(f"{UID}\n")
 
     result = cli(
-        "batch", "--local", "-i", str(source), "-o", str(out), "--rule", "allow country ZZ"
+        "batch", "--local", "-i", str(source), "-O", str(out), "--rule", "allow country ZZ"
     )
 
     assert result.code == 2

@@ -4,6 +4,8 @@ never a traceback, never a number nobody can read, never key material."""
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import socket
 from collections.abc import Callable, Iterator
@@ -114,6 +116,32 @@ def test_a_token_that_is_not_a_signed_token_is_3_for_every_output(
 
     assert_sentence(result, 3, "not a signed token")
     assert result.out == "" and token not in result.err
+
+
+def jws(claims: dict[str, object]) -> str:
+    """A JWS-shaped token with these claims and a dummy signature (what a broken server might
+    hand out: well formed, nonsense inside)."""
+
+    def part(value: object) -> str:
+        raw = json.dumps(value).encode()
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'RS256', 'kid': KEY_ID})}.{part(claims)}.c2ln"
+
+
+@pytest.mark.parametrize("exp", [1e308, 10**30, -(10**30)])
+def test_json_output_of_a_token_with_an_absurd_expiry_is_not_an_internal_error(
+    sb: Sandbox, cli: Run, work: str, signed_uid: str, exp: float
+) -> None:
+    token = jws({"sub": signed_uid, "kid": KEY_ID, "exp": exp, "nbf": exp})
+    sb.inject_fault(Fault(200, envelope({"token": token}), path_contains="/token"))
+
+    result = cli("create", signed_uid, "--output", "json")
+
+    assert_sentence(result, 0)
+    document = json.loads(result.out)
+    assert document["expires"] is None and document["not_before"] is None  # no calendar date
+    assert document["token"] == token
 
 
 @pytest.mark.parametrize("retry_after", ["1e308", "9" * 400])

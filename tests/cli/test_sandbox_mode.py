@@ -23,6 +23,8 @@ SIGNED_UID = next(v["uid"] for v in demo_videos() if v["requireSignedURLs"] and 
 
 def script_env(config_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLOUDFLARE_")}
+    # This checkout's code, not whichever one the console script was installed from.
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     env["CFSTREAM_CONFIG_DIR"] = str(config_dir)
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
     return env
@@ -58,6 +60,24 @@ def test_sandbox_create_ignores_saved_credentials(
     code = Sandbox.DEMO_CUSTOMER_CODE
     assert doc["urls"]["mp4"].startswith(f"https://customer-{code}.cloudflarestream.com/")
     assert "a-real-token" not in result.err
+
+
+@pytest.mark.parametrize("output", ["watch", "json"])
+def test_one_shot_links_say_they_are_examples(cli: Run, output: str) -> None:
+    result = cli("--sandbox", "create", SIGNED_UID, "-o", output)
+
+    assert result.code == 0, result.err
+    code = Sandbox.DEMO_CUSTOMER_CODE
+    assert f"https://customer-{code}.cloudflarestream.com/" in result.out
+    assert "links are examples on Cloudflare's host" in result.err
+    assert "sandbox --profile NAME" in result.err
+
+
+def test_one_shot_token_output_has_no_links_to_explain(cli: Run) -> None:
+    result = cli("--sandbox", "create", SIGNED_UID)
+
+    assert result.code == 0, result.err
+    assert "examples" not in result.err
 
 
 def test_sandbox_create_validates_like_the_real_thing(cli: Run) -> None:
@@ -149,8 +169,10 @@ def test_sandbox_command_runs_until_ctrl_c(tmp_path: Path) -> None:
         Sandbox.DEMO_CUSTOMER_CODE,
         SIGNED_UID,
         "cfstream-token create",
+        "cfstream-token sandbox --profile play",  # the way to keep using it across commands
     ):
         assert expected in text
+    assert not (tmp_path / "config").exists()  # without --profile, nothing is saved
 
 
 def test_sandbox_command_on_a_busy_port_is_2(cli: Run) -> None:
@@ -160,3 +182,48 @@ def test_sandbox_command_on_a_busy_port_is_2(cli: Run) -> None:
 
     assert result.code == 2
     assert f"port {port}" in result.err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["create", SIGNED_UID, "--sandbox"],
+        ["create", "--sandbox", SIGNED_UID, "-o", "json"],
+        ["keys", "create", "--sandbox"],
+        ["keys", "--sandbox", "list"],
+    ],
+)
+def test_sandbox_after_the_subcommand_means_the_same(
+    cli: Run, config_dir: Path, memory_keyring: MemoryKeyring, argv: list[str]
+) -> None:
+    result = cli(*argv)
+
+    assert result.code == 0, result.err
+    assert "using the local sandbox" in result.err
+    assert not config_dir.exists() or not any(config_dir.iterdir())
+    assert memory_keyring.store == {}
+
+
+@pytest.mark.parametrize("argv", [["login", "--sandbox"], ["profiles", "list", "--sandbox"]])
+def test_sandbox_after_a_real_only_command_is_refused_like_before_it(
+    cli: Run, config_dir: Path, argv: list[str]
+) -> None:
+    result = cli(*argv)
+
+    assert result.code == 2
+    assert "--sandbox works with create, keys, batch and videos only" in result.err
+    assert not config_dir.exists()
+
+
+def test_sandbox_batch_accepts_the_flag_after_the_subcommand(cli: Run, tmp_path: Path) -> None:
+    source = tmp_path / "ids.txt"
+    source.write_text(f"{SIGNED_UID}\n")
+    out = tmp_path / "tokens.csv"
+
+    result = cli("batch", "--local", "-i", str(source), "-O", str(out), "--sandbox")
+
+    assert result.code == 0, result.err
+    row = out.read_text().splitlines()[1].split(",")
+    assert decode_token(row[2]).sub == SIGNED_UID
+    assert row[5].startswith(f"https://customer-{Sandbox.DEMO_CUSTOMER_CODE}.")  # watch
+    assert "links are examples on Cloudflare's host" in result.err

@@ -107,6 +107,21 @@ async def test_video_details_and_listing(sb: Sandbox, sleeps: Sleeps) -> None:
 
 
 @pytest.mark.asyncio
+async def test_downloads_of_a_video(sb: Sandbox, sleeps: Sleeps) -> None:
+    enabled = next(uid for uid in sb.video_uids() if sb.downloads_enabled(uid))
+    disabled = next(uid for uid in sb.video_uids() if not sb.downloads_enabled(uid))
+    async with client_for(sb, sleeps) as client:
+        made = await client.get_downloads(ACCOUNT, enabled)
+        none = await client.get_downloads(ACCOUNT, disabled)
+        sb.inject_fault(Fault(status=200, body={"success": True, "result": "ok"}))
+        with pytest.raises(BadResponse, match="did not list the downloads"):
+            await client.get_downloads(ACCOUNT, enabled)
+    assert made["default"]["status"] == "ready"
+    assert none == {}
+    assert sb.requests[0].path.endswith(f"/stream/{enabled}/downloads")
+
+
+@pytest.mark.asyncio
 async def test_unknown_video_is_not_found(sb: Sandbox, sleeps: Sleeps) -> None:
     async with client_for(sb, sleeps) as client:
         with pytest.raises(NotFound) as caught:

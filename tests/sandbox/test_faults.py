@@ -43,6 +43,17 @@ def test_rate_limit_fault_with_retry_after(api: httpx.Client, sandbox: Sandbox) 
     assert error_of(response)["code"] == 971
 
 
+@pytest.mark.parametrize("retry_after", ["9" * 5000, "1e308", "soon"])
+def test_a_rate_limit_fault_with_any_retry_after_is_still_answered(
+    api: httpx.Client, sandbox: Sandbox, retry_after: str
+) -> None:
+    sandbox.inject_fault(Fault(status=429, headers={"Retry-After": retry_after}))
+    response = api.get(f"/accounts/{sandbox.DEMO_ACCOUNT_ID}/stream")
+    assert response.status_code == 429
+    assert response.headers["retry-after"] == retry_after
+    assert response.headers["ratelimit"].startswith('"default";r=0;t=')
+
+
 def test_html_error_page_is_sent_raw(api: httpx.Client, sandbox: Sandbox) -> None:
     page = "<html><body><h1>502 Bad Gateway</h1>cloudflare</body></html>"
     sandbox.inject_fault(Fault(status=502, body=page))

@@ -57,8 +57,12 @@ def open_dialog_fixture(
     dialogs: list[BatchDialog] = []
 
     def make(
-        key_ids: list[str] | None = None, load: Callable[[str], SigningKey] | None = None
+        key_ids: list[str] | None = None,
+        load: Callable[[str], SigningKey] | None = None,
+        **settings: Any,
     ) -> BatchDialog:
+        """`settings`: BatchSetup's host_template, default_exp, clipboard_clear_seconds,
+        prefill."""
         setup = BatchSetup(
             key_ids=[KEY_ID] if key_ids is None else key_ids,
             load_key=load or keys.load,
@@ -66,6 +70,7 @@ def open_dialog_fixture(
             service=TokenService(ClientPool(client_factory), clock=lambda: NOW),
             profile=Profile(PROFILE, account_id="0" * 32, customer_code=CUSTOMER),
             clock=lambda: NOW,
+            **settings,
         )
         dialog = BatchDialog(setup, jobs=1)
         qtbot.addWidget(dialog)

@@ -25,6 +25,7 @@ from cfstream_gui.core.cloudflare import StreamClient
 from cfstream_gui.core.credentials import Credentials
 from cfstream_gui.core.keys.local_signing import sign_locally
 from cfstream_gui.core.models import AccessRule, SigningEngine, TokenRequest
+from cfstream_gui.core.settings import Settings, SettingsStore
 from cfstream_gui.core.storage.form_state import FormStore
 from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
@@ -86,6 +87,7 @@ class FakeView:
     offers: list[tuple[str, str]] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     dialogs_closed: bool = False
+    settings_used: list[Settings] = field(default_factory=list)
 
     def form_request(self) -> TokenRequest:
         self.requests_built += 1
@@ -198,6 +200,9 @@ class FakeView:
     def show_status(self, text: str, milliseconds: int) -> None:
         self.statuses.append(text)
 
+    def use_settings(self, settings: Settings) -> None:
+        self.settings_used.append(settings)
+
     async def close_dialogs(self) -> None:
         self.dialogs_closed = True
 
@@ -291,6 +296,7 @@ class Setup:
         *,
         env: dict[str, str] | None = None,
         prefer_profile: str | None = None,
+        settings: SettingsStore | None = None,
         keyring: KeyringBackend | None = None,
     ) -> WindowController:
         """A controller over this setup's fake view, started and settled (keyring read).
@@ -304,6 +310,7 @@ class Setup:
             secrets=SecretStore(backend=self.keyring if keyring is None else keyring),
             env={} if env is None else env,
             clock=self.clock,
+            settings=settings,
         )
         self.controllers.append(controller)
         controller.start(prefer_profile=prefer_profile)

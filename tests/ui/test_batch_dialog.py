@@ -114,6 +114,32 @@ def test_save_and_copy_give_the_same_csv(
     assert dialog.banner.message() == "Saved 3 tokens to tokens.csv."
 
 
+def test_the_settings_shape_the_expiry_the_links_and_the_clipboard(
+    qtbot: Any, open_dialog: DialogFactory
+) -> None:
+    clipboard = QGuiApplication.clipboard()
+    dialog = open_dialog(
+        host_template="https://play-{code}.example.com",
+        default_exp="3h",
+        clipboard_clear_seconds=1,
+    )
+    assert dialog.expEdit.text() == "3h"
+    ids = video_ids(2)
+    dialog.inputEdit.setPlainText("\n".join(ids))
+    start(qtbot, dialog)
+    finish(qtbot, dialog)
+    assert {r.expires for r in dialog.results.results()} == {int(NOW) + 3 * 3600}
+
+    qtbot.mouseClick(dialog.copyButton, Qt.MouseButton.LeftButton)
+
+    rows = list(csv.DictReader(io.StringIO(clipboard.text())))
+    assert [row["video"] for row in rows] == ids
+    assert rows[0]["watch"] == f"https://play-{CUSTOMER}.example.com/{rows[0]['token']}/watch"
+    data = clipboard.mimeData()
+    assert data is not None and bytes(data.data("x-kde-passwordManagerHint").data()) == b"secret"
+    qtbot.waitUntil(lambda: clipboard.text() == "", timeout=WAIT_MS)
+
+
 def test_cancel_stops_the_batch_and_keeps_nothing(qtbot: Any, open_dialog: DialogFactory) -> None:
     dialog = open_dialog()
     dialog.inputEdit.setPlainText("\n".join(video_ids(100)))  # four chunks of 25

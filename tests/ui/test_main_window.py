@@ -622,6 +622,8 @@ def test_every_interactive_widget_has_an_accessible_name(
         and not widget.accessibleName()
         and widget.objectName() != "qt_calendar_prevmonth"
         and not widget.objectName().startswith("qt_")
+        # Qt's own; before 6.11 it has no qt_ name (then qt_tableview_cornerbutton).
+        and widget.metaObject().className() != "QTableCornerButton"
     ]
     assert unnamed == []
 

@@ -21,7 +21,8 @@ the API token, and nothing here logs it.
 The modules are private; import from here. `_client.py` is the client and its retry loop,
 `_errors.py` the exceptions, `_envelope.py` reading Cloudflare's envelope and rate-limit headers,
 `_models.py` the answers, `_retry.py` the retry policy, `_urls.py` the base URL and path
-segments, `_http.py` the connection, `_body.py` reading a body within its bound.
+segments, `_videos.py` the video calls (one video, a page of the list, the signed-URLs switch),
+`_http.py` the connection, `_body.py` reading a body within its bound.
 """
 
 from cfstream_gui.core.cloudflare._client import StreamClient
@@ -38,9 +39,11 @@ from cfstream_gui.core.cloudflare._errors import (
 )
 from cfstream_gui.core.cloudflare._models import SigningKeyInfo, SigningKeyMaterial, TokenStatus
 from cfstream_gui.core.cloudflare._urls import DEFAULT_BASE_URL, resolve_base_url
+from cfstream_gui.core.cloudflare._videos import MAX_LIST_LIMIT, VideoListing
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "MAX_LIST_LIMIT",
     "ApiError",
     "AuthError",
     "BadResponse",
@@ -54,5 +57,6 @@ __all__ = [
     "SigningKeyMaterial",
     "StreamClient",
     "TokenStatus",
+    "VideoListing",
     "resolve_base_url",
 ]

@@ -59,12 +59,11 @@ from cfstream_gui.core.cloudflare._retry import (
 )
 from cfstream_gui.core.cloudflare._urls import path_segment as _segment
 from cfstream_gui.core.cloudflare._urls import resolve_base_url
+from cfstream_gui.core.cloudflare._videos import VideoCalls
 from cfstream_gui.core.credentials import Credentials, Origin
 from cfstream_gui.core.models import TokenRequest
 
 logger = logging.getLogger(__name__)
-
-MAX_LIST_LIMIT = 1000
 
 # A signed token in JWS compact form: base64url header, payload and signature, joined by dots.
 _JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
@@ -80,7 +79,7 @@ KEY_MAY_EXIST = (
 KEY_MAY_BE_REVOKED = f"Cloudflare may have revoked the key all the same: {_KEYS_CHECK}."
 
 
-class StreamClient:
+class StreamClient(VideoCalls):
     """One API token, one base URL, one pooled `httpx.AsyncClient` (made on first use).
 
     The token is fixed for the client's life: other credentials mean another client. A plain
@@ -177,35 +176,6 @@ class StreamClient:
                 "(three base64url parts joined by dots)."
             )
         return token
-
-    async def get_video(self, account_id: str, video_uid: str) -> dict[str, Any]:
-        path = (
-            f"/accounts/{_segment(account_id, 'account ID')}"
-            f"/stream/{_segment(video_uid, 'video ID')}"
-        )
-        result = await self._request(
-            "GET", path, subject=f"video '{video_uid}' in account '{account_id}'"
-        )
-        if not isinstance(result, dict):
-            raise BadResponse("Cloudflare reported success but sent no video details.")
-        return result
-
-    async def list_videos(
-        self, account_id: str, *, search: str | None = None, limit: int | None = None
-    ) -> list[dict[str, Any]]:
-        """Up to `limit` videos (Cloudflare's default 1000), newest first."""
-        params: dict[str, str | int] = {}
-        if search:
-            params["search"] = search
-        if limit is not None:
-            if not 1 <= limit <= MAX_LIST_LIMIT:
-                raise ValueError(f"The list limit must be between 1 and {MAX_LIST_LIMIT}.")
-            params["limit"] = limit
-        path = f"/accounts/{_segment(account_id, 'account ID')}/stream"
-        result = await self._request("GET", path, subject=f"account '{account_id}'", params=params)
-        if not isinstance(result, list) or not all(isinstance(v, dict) for v in result):
-            raise BadResponse("Cloudflare reported success but sent no list of videos.")
-        return result
 
     async def verify_token(self, account_id: str | None = None) -> TokenStatus:
         """Ask Cloudflare about the API token itself.
@@ -334,6 +304,7 @@ class StreamClient:
         json_body: dict[str, Any] | None,
         params: Mapping[str, str | int] | None,
         if_lost: str | None,
+        whole: bool,
     ) -> Attempt:
         """One attempt: (result, None, _) on success, else (None, error, may_retry)."""
         try:
@@ -351,7 +322,9 @@ class StreamClient:
         if info is not None:
             self.last_rate_limit = info
         try:
-            result = read_envelope(status, headers, body, subject=subject, secret=self._api_token)
+            result = read_envelope(
+                status, headers, body, subject=subject, secret=self._api_token, whole=whole
+            )
         except RateLimited as error:
             # A 429 was refused before any work was done, so even a POST may be retried.
             return None, error, True
@@ -377,9 +350,11 @@ class StreamClient:
         json_body: dict[str, Any] | None = None,
         params: Mapping[str, str | int] | None = None,
         if_lost: str | None = None,
+        whole: bool = False,
     ) -> Any:
-        """The envelope's result. `if_lost` marks a request that changes the account: it is not
-        retried once sent, and says what may have happened when its answer is lost."""
+        """The envelope's result (`whole`: the whole envelope, for top-level members such as a
+        list's `total`). `if_lost` marks a request that changes the account: it is not retried
+        once sent, and says what may have happened when its answer is lost."""
         attempt = partial(
             self._send_once,
             method,
@@ -388,6 +363,7 @@ class StreamClient:
             json_body=json_body,
             params=params,
             if_lost=if_lost,
+            whole=whole,
         )
 
         def on_retry(error: ApiError, delay: float) -> None:

@@ -194,10 +194,16 @@ def _decode(headers: httpx.Headers, body: bytes) -> tuple[dict[str, Any] | None,
 
 
 def read_envelope(
-    status: int, headers: httpx.Headers, content: bytes, *, subject: str, secret: str | None
+    status: int,
+    headers: httpx.Headers,
+    content: bytes,
+    *,
+    subject: str,
+    secret: str | None,
+    whole: bool = False,
 ) -> Any:
-    """The envelope's `result` for a successful answer (`content` is the decoded body);
-    otherwise the matching `ApiError`.
+    """The envelope's `result` for a successful answer (`content` is the decoded body), or with
+    `whole` the envelope itself; otherwise the matching `ApiError`.
 
     `result` may still be None or of the wrong shape: each caller checks what it needs.
     """
@@ -215,4 +221,4 @@ def read_envelope(
         raise BadResponse(f"Cloudflare answered HTTP {status} with {problem}.", status=status)
     if body.get("success") is not True:
         raise error_for_failed_success(status, errors)
-    return body.get("result")
+    return body if whole else body.get("result")

@@ -1,9 +1,10 @@
 """Checking access rules (actions, types, country codes, IP ranges) in words a user can act on.
 
 ERRORs are what Cloudflare would reject; WARNINGs are allowed but probably not what the user
-meant (a private address, a rule no viewer ever reaches, only one IP family). Rules are checked
-as `normalize_rule` would send them: " us" is fine because it goes out as "US", so callers must
-send the normalized rules (`normalize_request`).
+meant (a private address, only one IP family); lints on the order and overlap of the whole list
+are `rule_lint.py`. Rules are checked as `normalize_rule` makes them, which is how
+`TokenRequest.to_api_body` sends them: " us" is fine because it goes out as "US". The
+normalization itself lives with the models, which send it.
 """
 
 from __future__ import annotations
@@ -11,18 +12,20 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from cfstream_gui.core import countries
 from cfstream_gui.core.models import (
     MAX_RULES,
-    RULE_TYPE_ALIASES,
     AccessRule,
     Action,
     RuleType,
     TokenRequest,
+    country_code_case,
+    resolve_rule_type,
 )
-from cfstream_gui.core.validation.problems import Problem, Severity, error, warning
+from cfstream_gui.core.validation.problems import Problem, Severity, error
+from cfstream_gui.core.validation.rule_lint import lint_rules, other_ip_families
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -33,43 +36,34 @@ _VALID_ACTIONS = ", ".join(action.value for action in Action)
 _VALID_TYPES = ", ".join(rule_type.value for rule_type in RuleType)
 
 
-def _resolve_type(text: str) -> RuleType | None:
-    return RULE_TYPE_ALIASES.get(text.strip().lower())
-
-
 def parse_rule_values(rule_type: str, text: str) -> list[str]:
     """Values as typed in one box: "US, mx" -> ["US", "MX"]. Split on commas and whitespace;
     country codes are upper-cased; a rule of type `any` has no values."""
-    resolved = _resolve_type(rule_type)
+    resolved = resolve_rule_type(rule_type)
     if resolved is RuleType.ANY:
         return []
     values = [part for part in re.split(r"[,\s]+", text) if part]
     if resolved is RuleType.COUNTRY:
-        return [value.upper() for value in values]
+        return [country_code_case(value) for value in values]
     return values
 
 
 def normalize_rule(rule: AccessRule) -> AccessRule:
-    """The rule as it should be sent: action and type lower-case (short type names like `ip`
-    become the API's), values stripped with empties dropped, countries upper-case."""
-    resolved = _resolve_type(rule.type)
-    values = [value.strip() for value in rule.values if value.strip()]
-    if resolved is RuleType.COUNTRY:
-        values = [value.upper() for value in values]
-    return AccessRule(
-        action=rule.action.strip().lower(),
-        type=resolved.value if resolved is not None else rule.type.strip(),
-        values=tuple(values),
-    )
+    """The rule as it is sent (see `AccessRule.normalized`)."""
+    return rule.normalized()
 
 
 def normalize_request(req: TokenRequest) -> TokenRequest:
-    """The request with every rule normalized; what should go to Cloudflare."""
-    return replace(req, access_rules=tuple(normalize_rule(rule) for rule in req.access_rules))
+    """The request with every rule normalized, as it is sent (see `TokenRequest.normalized`)."""
+    return req.normalized()
 
 
-def check_rule(rule: AccessRule, index: int) -> list[Problem]:
-    """Problems with one rule on its own; `index` is 0-based, messages count from 1."""
+def check_rule(
+    rule: AccessRule, index: int, *, other_families: frozenset[int] = frozenset()
+) -> list[Problem]:
+    """Problems with one rule on its own; `index` is 0-based, messages count from 1.
+    `other_families`: IP versions other rules with the same action cover (no warning that this
+    one lists only the other version, then)."""
     normal = normalize_rule(rule)
     where = _RuleSpot(index)
     problems: list[Problem] = []
@@ -83,12 +77,12 @@ def check_rule(rule: AccessRule, index: int) -> list[Problem]:
         message = f"Rule {n} type {_quoted(rule.type)} is not valid; use {_VALID_TYPES}."
         problems.append(where.error("type", message))
         return problems
-    problems.extend(_check_values(rule_type, normal.values, where))
+    problems.extend(_check_values(rule_type, normal.values, where, other_families))
     return problems
 
 
 def check_rules(rules: Sequence[AccessRule]) -> list[Problem]:
-    """Each rule, the rule count, and the lints that need the whole list."""
+    """Each rule, the rule count, and the lints that need the whole list (`rule_lint.py`)."""
     problems: list[Problem] = []
     if len(rules) > MAX_RULES:
         extra = len(rules) - MAX_RULES
@@ -97,27 +91,12 @@ def check_rules(rules: Sequence[AccessRule]) -> list[Problem]:
             f"so remove {extra}."
         )
         problems.append(error("access rules", message))
-    for index, rule in enumerate(rules):
-        problems.extend(check_rule(rule, index))
     normal = [normalize_rule(rule) for rule in rules]
-    problems.extend(_unreachable_rules(normal))
-    all_allow = normal and all(rule.action == Action.ALLOW for rule in normal)
-    if all_allow and not any(rule.type == RuleType.ANY for rule in normal):
-        message = "Viewers matching no rule are allowed; add a final 'block any' rule."
-        problems.append(warning("access rules", message))
+    others = other_ip_families(normal)
+    for index, rule in enumerate(rules):
+        problems.extend(check_rule(rule, index, other_families=others[index]))
+    problems.extend(lint_rules(normal))
     return problems
-
-
-def _unreachable_rules(rules: Sequence[AccessRule]) -> list[Problem]:
-    # Cloudflare stops at the first matching rule, and an `any` rule matches everyone.
-    catch_all = next((i for i, rule in enumerate(rules) if rule.type == RuleType.ANY), None)
-    if catch_all is None:
-        return []
-    message = "Rule {} is never used: rule {} (type any) matches every viewer before it."
-    return [
-        replace(warning(f"rule {i + 1}", message.format(i + 1, catch_all + 1)), rule_index=i)
-        for i in range(catch_all + 1, len(rules))
-    ]
 
 
 @dataclass(frozen=True)
@@ -141,16 +120,29 @@ class _RuleSpot:
         return self.problem(column, message, Severity.WARNING)
 
 
+# A value longer than this is cut in a message: a pasted wall of text is not repeated whole.
+_SHOWN_CHARS = 60
+
+
+def _shown(value: str) -> str:
+    """A typed value as a message shows it: cut, and escaped if it holds anything unprintable
+    (a control character, a bidi override), so it cannot act on a terminal or a label."""
+    text = value if len(value) <= _SHOWN_CHARS else value[: _SHOWN_CHARS - 1] + "…"
+    return text if text.isprintable() else ascii(text)[1:-1]
+
+
 def _quoted(text: str) -> str:
-    return f"'{text}'" if text.strip() else "(empty)"
+    return f"'{_shown(text)}'" if text.strip() else "(empty)"
 
 
-def _check_values(rule_type: RuleType, values: tuple[str, ...], where: _RuleSpot) -> list[Problem]:
+def _check_values(
+    rule_type: RuleType, values: tuple[str, ...], where: _RuleSpot, other_families: frozenset[int]
+) -> list[Problem]:
     n = where.number
     if rule_type is RuleType.ANY:
         if not values:
             return []
-        listed = ", ".join(values)
+        listed = _shown(", ".join(values))
         message = (
             f"Rule {n} is of type any, which takes no values; remove {listed} or change the type."
         )
@@ -161,7 +153,7 @@ def _check_values(rule_type: RuleType, values: tuple[str, ...], where: _RuleSpot
         return [where.error("values", message)]
     if rule_type is RuleType.COUNTRY:
         return _check_countries(values, where)
-    return _check_ips(values, where)
+    return _check_ips(values, where, other_families)
 
 
 # Repeated values named in the one duplicates warning; the rest are counted.
@@ -182,7 +174,7 @@ def _duplicates(keys: Sequence[object], values: Sequence[str], where: _RuleSpot)
     if not repeated:
         return []
     n = where.number
-    named = list(repeated.values())
+    named = [_shown(value) for value in repeated.values()]
     if extra == 1:
         message = f"Rule {n} lists {named[0]} more than once."
     elif len(named) == 1:
@@ -203,9 +195,10 @@ def _duplicates(keys: Sequence[object], values: Sequence[str], where: _RuleSpot)
 def _check_countries(codes: tuple[str, ...], where: _RuleSpot) -> list[Problem]:
     problems: list[Problem] = []
     for code in dict.fromkeys(codes):  # each code once: repeats are one warning below
-        country = countries.lookup(code)
+        # lookup() upper-cases with str.upper(), which would read "ß" as "SS"; a code is ASCII.
+        country = countries.lookup(code) if code.isascii() else None
         if country is None:
-            message = f"Rule {where.number}: {code} is not an ISO 3166-1 country code; "
+            message = f"Rule {where.number}: {_shown(code)} is not an ISO 3166-1 country code; "
             problems.append(where.error("values", message + countries.hint(code) + "."))
         elif country.note:
             message = f"Rule {where.number}: {code} is not a real country. {country.note}"
@@ -235,12 +228,13 @@ _NEVER_PUBLIC = tuple(
 
 def _parse_ip(value: str) -> IpNetwork | str:
     """The network `value` names, or why it names none."""
+    shown = _shown(value)
     # ipaddress is laxer than CIDR notation; these would not survive Cloudflare's parser.
     if "%" in value:
-        return f"{value} has a zone index (after %), which a rule cannot use; leave it out"
+        return f"{shown} has a zone index (after %), which a rule cannot use; leave it out"
     _, slash, prefix = value.partition("/")
     if slash and not re.fullmatch(r"[0-9]{1,3}", prefix):
-        return f"{value} has a netmask; write a prefix length instead, like /24"
+        return f"{shown} has a netmask; write a prefix length instead, like /24"
     try:
         return ipaddress.ip_network(value, strict=True)
     except ValueError:
@@ -249,19 +243,21 @@ def _parse_ip(value: str) -> IpNetwork | str:
         network = ipaddress.ip_network(value, strict=False)
     except ValueError:
         if "-" in value:
-            return f"{value} is a range; write ranges as CIDR, like 203.0.113.0/24"
+            return f"{shown} is a range; write ranges as CIDR, like 203.0.113.0/24"
         return (
-            f"'{value}' is not an IP address or CIDR range like 203.0.113.7, "
+            f"'{shown}' is not an IP address or CIDR range like 203.0.113.7, "
             "203.0.113.0/24 or 2001:db8::/32"
         )
     address = value.split("/", 1)[0]
     return (
-        f"{value} has host bits set; the network is {network} "
+        f"{shown} has host bits set; the network is {network} "
         f"(or use {address} alone for one address)"
     )
 
 
-def _check_ips(values: tuple[str, ...], where: _RuleSpot) -> list[Problem]:
+def _check_ips(
+    values: tuple[str, ...], where: _RuleSpot, other_families: frozenset[int]
+) -> list[Problem]:
     n = where.number
     problems: list[Problem] = []
     networks: list[IpNetwork] = []
@@ -289,6 +285,8 @@ def _check_ips(values: tuple[str, ...], where: _RuleSpot) -> list[Problem]:
     # Only when every value parsed: a broken value may well be the other family's.
     if len(families) == 1 and len(networks) == len(values):
         only, other = (4, 6) if families == {4} else (6, 4)
+        if other in other_families:
+            return problems
         message = (
             f"Rule {n} lists only IPv{only} addresses, so viewers connecting over "
             f"IPv{other} never match it; add their IPv{other} ranges too."

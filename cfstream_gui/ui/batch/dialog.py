@@ -18,7 +18,6 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QSize, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -45,7 +44,7 @@ from cfstream_gui.core.keys.checks import KeyImportError
 from cfstream_gui.core.keys.service import KeyNotHeldError
 from cfstream_gui.core.storage.secrets import SecretStoreError
 from cfstream_gui.core.validation import ValidationError
-from cfstream_gui.ui.batch.options import BatchOptions
+from cfstream_gui.ui.batch.options import DEFAULT_EXP, BatchOptions
 from cfstream_gui.ui.batch.results import (
     ResultsModel,
     outcome_text,
@@ -56,6 +55,7 @@ from cfstream_gui.ui.batch.results import (
 )
 from cfstream_gui.ui.batch.setup import BatchSetup
 from cfstream_gui.ui.common.async_support import BackgroundTasks
+from cfstream_gui.ui.common.clipboard import copy_secret
 from cfstream_gui.ui.common.error_banner import ErrorBanner
 from cfstream_gui.ui.common.inline_message import FIELD_STYLE, buddy_label
 from cfstream_gui.ui.common.style import monospace_font
@@ -96,7 +96,7 @@ class BatchDialog(QDialog):
         self._fit_to_screen()
         self._setup = setup
         self._customer_code = setup.customer_code()
-        self._delivery_base = setup.profile.delivery_base_url
+        self._delivery_base = setup.link_base(self._customer_code)
         self._clock = setup.clock
         self._jobs = jobs
         self._stop = threading.Event()
@@ -132,6 +132,7 @@ class BatchDialog(QDialog):
             default_key_id,
             clock=self._clock,
             check=lambda defaults, now: setup.service.check_batch_defaults(defaults, now=now),
+            default_exp=setup.default_exp or DEFAULT_EXP,
             prefill=setup.prefill,
         )
         self.options.changed.connect(self._update_buttons)
@@ -261,6 +262,7 @@ class BatchDialog(QDialog):
                 jobs=self._jobs,
                 progress=self.progressed.emit,
                 should_stop=self._stop.is_set,
+                host_template=setup.host_template,
             )
             outcome = await loop.run_in_executor(None, sign)
         except BatchCancelled:
@@ -271,6 +273,7 @@ class BatchDialog(QDialog):
                 self.banner.show_error(str(exc))
         else:
             self._customer_code = outcome.customer_code.code
+            self._delivery_base = outcome.link_base
             results = outcome.results
             problems = sorted(parse_errors + outcome.errors, key=lambda e: e.line)
             status = outcome_text(len(results), len(problems))
@@ -351,5 +354,5 @@ class BatchDialog(QDialog):
         text = results_csv_text(
             self.results.results(), self._customer_code, self._delivery_base, self._downloadable
         )
-        QGuiApplication.clipboard().setText(text)
+        copy_secret(text, self._setup.clipboard_clear_seconds)  # every row holds a token
         self.statusLabel.setText(f"Copied {len(self.results.results()):,} tokens as CSV.")

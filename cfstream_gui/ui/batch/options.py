@@ -83,19 +83,26 @@ class BatchOptions(QWidget):
         *,
         clock: Callable[[], float],
         check: DefaultsCheck,
+        default_exp: str = DEFAULT_EXP,
         prefill: Prefill | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._clock = clock
         self._check = check
-        self._build(key_ids, default_key_id, prefill or Prefill())
+        self._build(key_ids, default_key_id, default_exp, prefill or Prefill())
         for edit in (self.expEdit, self.nbfEdit, self.rulesEdit):
             edit.textChanged.connect(self.refresh)
         self.downloadableCheck.toggled.connect(self.changed)
         self.refresh()
 
-    def _build(self, key_ids: Sequence[str], default_key_id: str | None, prefill: Prefill) -> None:
+    def _build(
+        self,
+        key_ids: Sequence[str],
+        default_key_id: str | None,
+        default_exp: str,
+        prefill: Prefill,
+    ) -> None:
         self.keyCombo = QComboBox()
         self.keyCombo.setObjectName("batchKeyCombo")
         self.keyCombo.setAccessibleName("Signing key")
@@ -111,7 +118,7 @@ class BatchOptions(QWidget):
             self.keyMessage.setText(NO_KEYS)
             self.keyMessage.show()
 
-        self.expEdit = self._line("batchExpEdit", "Expires", DEFAULT_EXP)
+        self.expEdit = self._line("batchExpEdit", "Expires", default_exp)
         self.expEdit.setPlaceholderText("30m, 2h, 1d, or a date and time with a zone")
         self.expMessage = InlineMessage("batchExpMessage", "Expiry")
         self.nbfEdit = self._line("batchNbfEdit", "Not before", "")

@@ -17,6 +17,12 @@ from PySide6.QtCore import QObject, Signal
 from cfstream_gui.core.daemon_calls import in_daemon_thread
 from cfstream_gui.core.keys.service import KeyNotHeldError, KeyService
 from cfstream_gui.core.keys.signing_key import SigningKey
+from cfstream_gui.core.settings import (
+    CLIPBOARD_CLEAR_SECONDS,
+    DEFAULT_EXPIRY,
+    URL_HOST_TEMPLATE,
+    Settings,
+)
 from cfstream_gui.core.storage.profiles import Profile, ProfileError
 from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
 from cfstream_gui.core.token_service import TokenService
@@ -42,10 +48,12 @@ class KeyActions(QObject):
         service: TokenService,
         tasks: BackgroundTasks,
         clock: Callable[[], float] = time.time,
+        settings: Callable[[], Settings] = Settings,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._view = view
+        self._settings = settings
         self._tokens = tokens
         self._held = held
         self._service = service
@@ -151,11 +159,13 @@ class KeyActions(QObject):
 
     def batch_setup(self) -> BatchSetup | None:
         """What the Batch dialog signs with, or None without a profile: the held keys, the one
-        token flow with the profile and account whose customer code the links use, and the
-        form's rules and download choice to start from."""
+        token flow with the profile and account whose customer code the links use, the
+        settings a batch follows (link host, default expiry, clipboard), and the form's rules
+        and download choice to start from."""
         profile = self._tokens.profile()
         if profile is None:
             return None
+        settings = self._settings()
         form = self._view.form_values()
         return BatchSetup(
             key_ids=tuple(self._ids),
@@ -166,5 +176,8 @@ class KeyActions(QObject):
             pasted_customer_code=self._view.pasted_customer_code(),
             default_key_id=self._view.key_id() or profile.default_key_id,
             clock=self._clock,
+            host_template=settings[URL_HOST_TEMPLATE],
+            default_exp=settings[DEFAULT_EXPIRY],
+            clipboard_clear_seconds=settings[CLIPBOARD_CLEAR_SECONDS],
             prefill=Prefill(rules=form.rules, downloadable=form.downloadable),
         )

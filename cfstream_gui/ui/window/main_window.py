@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QGroupBox,
     QMainWindow,
     QStatusBar,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 import qasync  # after PySide6, so qasync binds to it rather than probing other Qt bindings
 
 from cfstream_gui.core.models import SigningEngine, TokenRequest
+from cfstream_gui.core.settings import CLIPBOARD_CLEAR_SECONDS, Settings
 from cfstream_gui.core.storage.form_state import FormState
 from cfstream_gui.core.storage.window_state import WindowStateStore
 from cfstream_gui.core.token_service import TokenResult
@@ -34,6 +34,7 @@ from cfstream_gui.core.validation import Problem
 from cfstream_gui.ui.account.panel import AccountPanel
 from cfstream_gui.ui.account.tokens import TokenDisplay
 from cfstream_gui.ui.action_bar import ActionBar
+from cfstream_gui.ui.common.clipboard import clear_copied_secret
 from cfstream_gui.ui.common.error_banner import ErrorBanner
 from cfstream_gui.ui.common.form_scroll_area import FormScrollArea
 from cfstream_gui.ui.common.inline_message import FIELD_STYLE, align_labels
@@ -42,9 +43,11 @@ from cfstream_gui.ui.form.token_form import TokenForm
 from cfstream_gui.ui.keys.key_dialogs import KeyDialogs
 from cfstream_gui.ui.menus import about_box, build_menus
 from cfstream_gui.ui.result_panel import ResultPanel
+from cfstream_gui.ui.settings_dialog import SettingsDialog
 from cfstream_gui.ui.window.columns import Columns
 from cfstream_gui.ui.window.controller import WindowController
 from cfstream_gui.ui.window.gate import NO_PROFILE
+from cfstream_gui.ui.window.output_column import OutputColumn
 from cfstream_gui.ui.window.placement import Placement
 from cfstream_gui.ui.window.saved_form import FormValues
 
@@ -81,25 +84,17 @@ class MainWindow(QMainWindow):
         self.cancelButton = self.action_bar.cancelButton
         self.createStatusLabel = self.action_bar.createStatusLabel
         self.menu_actions = build_menus(self)
-        self._layout()
+        self.placement = Placement(self, window_state)
+        saved = self.placement.saved
+        self._layout(saved.request_preview if saved is not None else None)
         align_labels(self.account.form_layout, self.form.form_layout)
         self._chain_focus()
         self.setStyleSheet(FIELD_STYLE)
         restyle_on_palette_change(self)
-        self.placement = Placement(self, window_state)
-        saved = self.placement.saved
-        self._preview_choice = saved.request_preview if saved is not None else None
-        toggle = self.form.preview.showRequestToggle
-        toggle.toggled.connect(self._on_preview_toggled)
-        toggle.clicked.connect(self._remember_preview_choice)
-        self.columns.arrangementChanged.connect(self._on_arrangement)
-        toggle.setChecked(
-            self._preview_choice if self._preview_choice is not None else self.columns.is_wide()
-        )
-        self._on_preview_toggled(toggle.isChecked())
         self.placement.restore()
         self.banner.errorShown.connect(self._clear_status)
-        self.result.copied.connect(self._on_copied)
+        self.result.copied.connect(self._say_copied)
+        self.settings_dialog: SettingsDialog | None = None
         self.result.previewFailed.connect(lambda text: self.show_status(text, 8000))
 
     def attach(self, controller: WindowController) -> None:
@@ -119,11 +114,13 @@ class MainWindow(QMainWindow):
         self.form.signing.manageKeysRequested.connect(self.keys.open_signing_keys)
         self.keys.keysChanged.connect(controller.keys.reload)
         self.keys.keyImported.connect(controller.keys.import_key)
+        self.keys.keysProblem.connect(self.show_error)
         self.createTokenButton.clicked.connect(controller.create)
         self.cancelButton.clicked.connect(controller.cancel)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(self._create_from_keyboard)
+        self.menu_actions.settings.triggered.connect(self._open_settings)
         self.menu_actions.signing_keys.triggered.connect(self.keys.open_signing_keys)
         self.menu_actions.import_key.triggered.connect(self.keys.open_import)
         self.menu_actions.batch.triggered.connect(self._open_batch)
@@ -135,7 +132,7 @@ class MainWindow(QMainWindow):
         self._sync_copy_actions()
         controller.shutDown.connect(self._on_shut_down)
 
-    def _layout(self) -> None:
+    def _layout(self, preview_choice: bool | None) -> None:
         form_body = QWidget()
         body = QVBoxLayout(form_body)
         body.setContentsMargins(0, 0, 4, 0)
@@ -146,23 +143,12 @@ class MainWindow(QMainWindow):
         scroll = FormScrollArea()
         scroll.setObjectName("formScrollArea")
         scroll.setWidget(form_body)
-        self._scroll = scroll
-
-        result_group = QGroupBox("Result")
-        result_group.setObjectName("resultGroup")
-        QVBoxLayout(result_group).addWidget(self.result)
-        output = QWidget()
-        output.setObjectName("outputColumn")
-        column = QVBoxLayout(output)
-        column.setContentsMargins(4, 0, 0, 0)
-        column.setSpacing(6)
-        column.addWidget(self.action_bar)
-        column.addWidget(result_group)
-        column.addWidget(self.form.preview)
-        column.addStretch(1)
-        self._output_column = column
-
-        self.columns = Columns(scroll, output)
+        self.output = OutputColumn(
+            self.action_bar, self.result, self.form.preview, preview_choice=preview_choice
+        )
+        self.columns = Columns(scroll, self.output)
+        self.columns.arrangementChanged.connect(self.output.follow_arrangement)
+        self.output.follow_arrangement(self.columns.is_wide())
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(8, 6, 8, 2)
@@ -185,43 +171,43 @@ class MainWindow(QMainWindow):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
-    def _on_preview_toggled(self, shown: bool) -> None:
-        """An open preview takes the column's spare height; a closed one leaves it below."""
-        preview = self._output_column.indexOf(self.form.preview)
-        self._output_column.setStretch(preview, 1 if shown else 0)
-        self._output_column.setStretch(preview + 1, 0 if shown else 1)
-
-    def _on_arrangement(self, wide: bool) -> None:
-        """Until the user opens or closes the request preview, it is open when the columns
-        stand side by side (the result column has room to spare) and closed when stacked."""
-        if self._preview_choice is None:
-            self.form.preview.showRequestToggle.setChecked(wide)
-
     def _sync_copy_actions(self) -> None:
         """The Edit menu's entries can be chosen exactly when the result's buttons can."""
         actions = self.menu_actions
         actions.copy_token.setEnabled(self.result.copyTokenButton.isEnabled())
         actions.copy_url.setEnabled(self.result.copyUrlButton.isEnabled())
 
-    def _on_copied(self, what: str) -> None:
-        text = f"Copied the {what} to the clipboard"
-        if self.result.is_stale():
-            text += ": it was made before the form changed"
-        self.show_status(text, 5000)
-
     def _create_from_keyboard(self) -> None:
         """Ctrl+Return while a rule's values are being typed creates with what was typed."""
         self.form.rulesEditor.commit_edit()
         self.createTokenButton.click()
-
-    def _remember_preview_choice(self, shown: bool) -> None:
-        self._preview_choice = shown
 
     def _clear_status(self) -> None:
         """An error makes the last status ("Token created", "Copied…") stale."""
         bar = self.findChild(QStatusBar)
         if bar is not None:
             bar.clearMessage()
+
+    def _say_copied(self, what: str) -> None:
+        seconds = self.result.clipboard_clear_seconds
+        old = ": it was made before the form changed" if self.result.is_stale() else ""
+        after = f"; it is cleared in {seconds} s" if seconds else ""
+        self.show_status(f"Copied the {what} to the clipboard{old}{after}", 5000)
+
+    def _open_settings(self) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.raise_()
+            return
+        dialog = SettingsDialog(self.controller.settings(), self)
+        dialog.accepted.connect(lambda: self.controller.apply_settings(dialog.settings()))
+        dialog.finished.connect(self._settings_closed)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _settings_closed(self) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.deleteLater()
+        self.settings_dialog = None
 
     def _open_batch(self) -> None:
         setup = self.controller.keys.batch_setup()
@@ -355,7 +341,12 @@ class MainWindow(QMainWindow):
         # statusBar() creates the bar on first use; building it early would change the height.
         self.statusBar().showMessage(text, milliseconds)
 
+    def use_settings(self, settings: Settings) -> None:
+        self.result.clipboard_clear_seconds = settings[CLIPBOARD_CLEAR_SECONDS]
+
     async def close_dialogs(self) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.reject()
         await self.keys.close_dialogs()
 
     # -- closing ----------------------------------------------------------------------------
@@ -370,7 +361,7 @@ class MainWindow(QMainWindow):
             return
         if not self._closing:
             self._closing = True
-            self.placement.save(request_preview=self._preview_choice)
+            self.placement.save(request_preview=self.output.preview_choice())
             try:
                 self.controller.close()
             except RuntimeError:  # no event loop any more: nothing async can be left running
@@ -381,6 +372,9 @@ class MainWindow(QMainWindow):
         event.ignore()
 
     def _on_shut_down(self) -> None:
+        if self.result.clipboard_clear_seconds:
+            # Its timer dies with the app: a token asked to be cleared must not outlive it.
+            clear_copied_secret()
         self._shut_down = True
         self.close()
         self.closed.emit()
