@@ -280,7 +280,10 @@ class SigningKeysDialog(QDialog):
         except KeyNotSavedError as exc:
             self.banner.show_error(str(exc), "The key is shown once in the window that opened.")
             pem = unsaved_api_pem(exc.key, exc.material)
-            dialog = UnsavedKeyDialog(exc.key_id, pem, str(exc), self)
+            # A dialog closed meanwhile (the user, or the window closing) is deleted soon: the
+            # only copy of the key must not go with it, so it shows on the window instead.
+            owner = self if self.isVisible() else self.parentWidget()
+            dialog = UnsavedKeyDialog(exc.key_id, pem, str(exc), owner)
             dialog.finished.connect(dialog.deleteLater)
             dialog.open()
             await self._reload(select=exc.key_id)
