@@ -6,7 +6,6 @@ typed and says what it will mean, or what is wrong, underneath."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Final, Literal
@@ -18,6 +17,7 @@ from cfstream_gui.core.batch import BatchDefaults, RuleSyntaxError, parse_rule_t
 from cfstream_gui.core.models import RULE_TYPE_ALIASES, AccessRule, RuleType
 from cfstream_gui.core.timeparse import TimeParseError, describe, parse_when, to_epoch
 from cfstream_gui.core.validation import Problem, Severity
+from cfstream_gui.ui.batch.setup import Prefill
 from cfstream_gui.ui.common.inline_message import InlineMessage, buddy_label, with_message
 from cfstream_gui.ui.common.style import monospace_font, set_tone
 
@@ -62,14 +62,6 @@ def parse_rules(text: str) -> tuple[AccessRule, ...]:
         except RuleSyntaxError as exc:
             raise RuleSyntaxError(f"Rule {number} ({part!r}) {exc}.") from None
     return tuple(rules)
-
-
-@dataclass(frozen=True)
-class Prefill:
-    """What the window's form holds, offered as the batch's starting point."""
-
-    rules: tuple[AccessRule, ...] = ()
-    downloadable: bool = False
 
 
 class BatchOptions(QWidget):

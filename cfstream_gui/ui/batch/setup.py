@@ -8,12 +8,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from cfstream_gui.core.keys.signing_key import SigningKey
+from cfstream_gui.core.models import AccessRule
 from cfstream_gui.core.storage.profiles import Profile
 from cfstream_gui.core.token_service import TokenService
 from cfstream_gui.core.urls import link_base
-from cfstream_gui.ui.batch.options import Prefill
 
 KeyLoader = Callable[[str], SigningKey]
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What the window's form holds, offered as the batch's starting point. (Here, not with
+    the batch options: the window builds it without loading the batch machinery.)"""
+
+    rules: tuple[AccessRule, ...] = ()
+    downloadable: bool = False
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,7 @@ from cfstream_gui.core.storage.profiles import Profile, ProfileError
 from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
 from cfstream_gui.core.token_service import TokenService
 from cfstream_gui.ui.account.tokens import ApiTokens
-from cfstream_gui.ui.batch.options import Prefill
-from cfstream_gui.ui.batch.setup import BatchSetup
+from cfstream_gui.ui.batch.setup import BatchSetup, Prefill
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.keys.held_keys import KEY_ERRORS, HeldKeys, load_held_key
 from cfstream_gui.ui.window.gate import NO_PROFILE
