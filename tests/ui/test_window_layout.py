@@ -179,3 +179,14 @@ def test_on_a_laptop_or_the_smallest_screen_it_opens_side_by_side_and_on_screen(
         qtbot.waitUntil(lambda a=area: fits(window.geometry(), [a]), timeout=WAIT_MS)
         qtbot.waitUntil(window.columns.is_wide, timeout=WAIT_MS)
         assert all(fully_shown(widget, window) for widget in the_essentials(window))
+
+
+def test_a_place_that_cannot_be_saved_never_stops_the_window_closing(
+    qtbot: Any, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x", encoding="utf-8")
+    store = WindowStateStore(config_dir=blocker / "config")
+    window = make_window(window_state=store)
+    close_window(qtbot, window)  # waits until it has closed, or fails
+    assert store.load() is None
