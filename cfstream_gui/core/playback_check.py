@@ -109,8 +109,7 @@ async def check_playback(
     kinds = ["thumbnail", "hls"] + (["mp4"] if decoded and decoded.downloadable else [])
     headers = _viewer_headers(viewer) if target.is_sandbox else {}
     owned = client is None
-    # No proxy for a sandbox on loopback; for Cloudflare, whatever this computer is set up for.
-    http = client or httpx.AsyncClient(timeout=_TIMEOUT, trust_env=not target.is_sandbox)
+    http = client or playback_client(target)
     try:
         checks = [await _fetch(http, target, kind, headers) for kind in kinds]
     finally:
@@ -120,6 +119,13 @@ async def check_playback(
     if not target.is_sandbox:
         checks = [_explained(check, decoded, now, simulated, checks) for check in checks]
     return PlaybackReport(tuple(checks), target.is_sandbox, viewer, simulated)
+
+
+def playback_client(target: PlaybackTarget) -> httpx.AsyncClient:
+    """The HTTP client a check of `target` uses. Building one makes a TLS context, which takes
+    a moment: the window builds it in a worker thread and passes it to `check_playback`."""
+    # No proxy for a sandbox on loopback; for Cloudflare, whatever this computer is set up for.
+    return httpx.AsyncClient(timeout=_TIMEOUT, trust_env=not target.is_sandbox)
 
 
 def _decoded(token: str) -> DecodedToken | None:

@@ -36,6 +36,7 @@ from cfstream_gui.ui.account.tokens import ApiTokens
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.form.request_preview import preview_text
 from cfstream_gui.ui.keys.held_keys import KEY_ERRORS, HeldKeys
+from cfstream_gui.ui.tools.sources import ToolSources
 from cfstream_gui.ui.window import gate
 from cfstream_gui.ui.window.key_actions import KeyActions
 from cfstream_gui.ui.window.saved_form import SavedForm
@@ -89,6 +90,10 @@ class WindowController(QObject):
             tasks=self.tasks,
             clock=clock,
             parent=self,
+        )
+        # What the Tools dialogs (inspector, simulator, playback check, copy as code) work with.
+        self.tools = ToolSources(
+            view, tokens=self.tokens, keys=self.keys, service=service, clock=clock
         )
         self._saved = SavedForm(profiles, form_store, clock)
         self._rate_limit = gate.RateLimit(clock)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -44,6 +45,9 @@ from cfstream_gui.ui.window.controller import WindowController
 from cfstream_gui.ui.window.gate import NO_PROFILE
 from cfstream_gui.ui.window.saved_form import FormValues
 
+if TYPE_CHECKING:  # imported when the first Tools dialog opens: none is needed to start
+    from cfstream_gui.ui.tools.tool_dialogs import ToolDialogs
+
 # Fits everything (the banner, a signing key row, five rules) without scrolling.
 DEFAULT_WIDTH = 980
 ROOM_FOR_BANNER_AND_RESULT = 110
@@ -63,6 +67,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("cfstream-gui")
         self._closing = False
         self._shut_down = False
+        self._tools: ToolDialogs | None = None
         self.banner = ErrorBanner()
         self.account = AccountPanel()
         self.form = TokenForm(clock)
@@ -110,6 +115,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.import_key.triggered.connect(self.keys.open_import)
         self.menu_actions.batch.triggered.connect(self._open_batch)
         self.menu_actions.about.triggered.connect(self._show_about)
+        self._attach_tools()
         controller.shutDown.connect(self._on_shut_down)
 
     def _layout(self) -> None:
@@ -160,6 +166,31 @@ class MainWindow(QMainWindow):
             self.show_status(NO_PROFILE, 8000)
             return
         self.keys.open_batch(setup)
+
+    def _attach_tools(self) -> None:
+        actions, result = self.menu_actions, self.result
+        actions.inspect_token.triggered.connect(lambda: self.tools().open_inspector())
+        actions.simulate.triggered.connect(lambda: self.tools().open_simulator())
+        actions.check_playback.triggered.connect(
+            lambda: self.tools().open_playback(result.playback_text())
+        )
+        actions.copy_as_code.triggered.connect(lambda: self.tools().open_snippets())
+        result.inspectRequested.connect(lambda: self.tools().open_inspector(result.token()))
+        result.checkPlaybackRequested.connect(
+            lambda: self.tools().open_playback(result.playback_text())
+        )
+        result.copyAsCodeRequested.connect(lambda: self.tools().open_snippets())
+
+    def tools(self) -> ToolDialogs:
+        """The Tools dialogs (inspector, simulator, playback check, copy as code), made when
+        the first one opens."""
+        if self._tools is None:
+            from cfstream_gui.ui.tools.tool_dialogs import ToolDialogs
+
+            self._tools = ToolDialogs(self, self.controller.tools)
+            self.form.changed.connect(self._tools.form_changed)
+            self.account.accountIdChanged.connect(self._tools.form_changed)
+        return self._tools
 
     @qasync.asyncSlot()  # type: ignore[untyped-decorator]
     async def _show_about(self) -> None:
@@ -282,6 +313,8 @@ class MainWindow(QMainWindow):
 
     async def close_dialogs(self) -> None:
         await self.keys.close_dialogs()
+        if self._tools is not None:
+            await self._tools.close_dialogs()
 
     # -- closing ----------------------------------------------------------------------------
 
