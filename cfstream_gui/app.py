@@ -26,6 +26,7 @@ import qasync  # after PySide6, so qasync binds to it rather than probing other 
 
 from cfstream_gui import APP_ID, APP_NAME, __version__
 from cfstream_gui.core.clients import ClientFactory, ClientPool, default_factory
+from cfstream_gui.core.settings import SettingsStore
 from cfstream_gui.core.storage.form_state import FormStore, SessionFormStore
 from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
@@ -87,10 +88,12 @@ def open_main_window(
     prefer_profile: str | None = None,
     env: Mapping[str, str] | None = None,
     session_secrets: SecretStore | None = None,
+    settings: SettingsStore | None = None,
 ) -> MainWindow:
     """The main window (the view) with its controller (which owns what it does), wired and
     showing the profiles and the restored form. `session_secrets` holds the signing keys of
-    session-only profiles (the sandbox's), so they never reach `secrets`' keyring."""
+    session-only profiles (the sandbox's), so they never reach `secrets`' keyring. `settings`
+    is where the settings are kept (None: the defaults, in memory)."""
     window = MainWindow(clock=clock)
     controller = WindowController(
         window,
@@ -101,6 +104,7 @@ def open_main_window(
         session_secrets=session_secrets,
         env=env,
         clock=clock,
+        settings=settings,
         parent=window,
     )
     window.attach(controller)
@@ -130,6 +134,8 @@ def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
         prefer_profile=SANDBOX_PROFILE if sandbox is not None else None,
         env=env,
         session_secrets=session_secrets,
+        # Preferences, not account data: the sandbox session reads and keeps them too.
+        settings=SettingsStore(env=env),
     )
     if sandbox is not None:
         offer_a_demo_video(window, sandbox)

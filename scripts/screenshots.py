@@ -1,9 +1,11 @@
-"""Render the main window offscreen against the sandbox and save the screenshots the docs use.
+"""Render the main window and the Settings dialog offscreen against the sandbox, the same bytes
+every run (scripts/screenshot_kit.py pins the clock, the keys, the screen and the palette).
 
-    python scripts/screenshots.py [OUTPUT_DIR]      (default: docs/screenshots)
+    python scripts/screenshots.py [OUTPUT_DIR] [--theme light|dark]   (default: docs/screenshots)
 
-Writes main-empty.png, main-rules.png, main-token.png, main-error.png, main-local-signing.png
-and main-request-preview.png. Nothing touches the user's config dir or keyring: the config dir is a
+Writes main-empty, main-rules, main-token, main-error, main-local-signing,
+main-request-preview and settings, as NAME.png (light) or NAME-dark.png. The main window fills
+a 1366x768 screen. Nothing touches the user's config dir or keyring: the config dir is a
 temporary one, the keyring is the null backend, the sandbox profile's signing key lives in the
 window's in-memory session keyring, and the only API token is the sandbox's obviously fake demo
 token (masked on screen).
@@ -11,24 +13,30 @@ token (masked on screen).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import os
+import dataclasses
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+import screenshot_kit as kit
+from PySide6.QtWidgets import QApplication, QLineEdit, QSpinBox
 
 # isort: split
 import qasync  # after PySide6
 
-from cfstream_gui.app import build_window
+from cfstream_gui.app import SANDBOX_PROFILE, offer_a_demo_video, open_main_window, sandbox_profile
+from cfstream_gui.core.clients import default_factory
 from cfstream_gui.core.models import AccessRule, SigningEngine
+from cfstream_gui.core.settings import MemorySettingsStore
+from cfstream_gui.core.storage.form_state import SessionFormStore
+from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
+from cfstream_gui.core.storage.profiles import ProfileStore
+from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.sandbox import Fault, Sandbox
+from cfstream_gui.ui.settings_dialog import SettingsDialog
 from cfstream_gui.ui.window.main_window import MainWindow
 
-ROOT = Path(__file__).resolve().parents[1]
 SETTLE_SECONDS = 0.3  # long enough for layouts, the keyring probe and repaints
 
 
@@ -37,18 +45,32 @@ async def settle() -> None:
     QApplication.processEvents()
 
 
-def save(window: MainWindow, out_dir: Path, name: str) -> Path:
-    path = out_dir / name
-    if not window.grab().save(str(path)):
-        raise SystemExit(f"could not write {path}")
-    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    return path
+def build_window(sandbox: Sandbox) -> MainWindow:
+    """What `cfstream-gui --sandbox` shows, on the fixed clock, with its links on Cloudflare's
+    customer host rather than the sandbox's loopback port (which differs every run)."""
+    profile = dataclasses.replace(sandbox_profile(sandbox), delivery_base_url=None)
+    window = open_main_window(
+        profiles=ProfileStore(),
+        secrets=SecretStore(timeout=5),
+        client_factory=default_factory({}),
+        form_store=SessionFormStore(),
+        clock=kit.fixed_clock,
+        extra_profiles=[profile],
+        session_tokens={SANDBOX_PROFILE: sandbox.DEMO_API_TOKEN},
+        prefer_profile=SANDBOX_PROFILE,
+        env={},
+        session_secrets=SecretStore(backend=MemoryKeyring()),
+        settings=MemorySettingsStore(),
+    )
+    offer_a_demo_video(window, sandbox)
+    kit.fit_screen(window)
+    return window
 
 
 def fill_rules(window: MainWindow, video: str) -> None:
     """Three rules where the last leaves a gap the linter warns about (no final block)."""
     window.form.videoIdEdit.setText(video)
-    window.form.expiry.set_value(int(time.time()) + 6 * 3600)
+    window.form.expiry.set_value(int(kit.NOW) + 6 * 3600)
     window.form.rulesEditor.set_rules(
         [
             AccessRule("allow", "ip.geoip.country", ("US", "CA")),
@@ -58,34 +80,36 @@ def fill_rules(window: MainWindow, video: str) -> None:
     )
 
 
-async def shoot(window: MainWindow, sandbox: Sandbox, out_dir: Path) -> None:
+async def shoot(window: MainWindow, sandbox: Sandbox, shots: kit.Shots) -> None:
     video = sandbox.video_uids(signed=True)[0]
     await settle()
-    save(window, out_dir, "main-empty.png")
+    shots.save(window, "main-empty")
 
     fill_rules(window, video)
     await settle()
-    save(window, out_dir, "main-rules.png")
+    shots.save(window, "main-rules")
 
     await window.controller.create()
     await settle()
     if not window.result.token():
         raise SystemExit(f"the create failed: {window.banner.message()}")
-    save(window, out_dir, "main-token.png")
+    shots.save(window, "main-token")
 
     sandbox.inject_fault(Fault(status=429, headers={"Retry-After": "300"}))
     await window.controller.create()
     await settle()
     if "rate limit" not in window.banner.message():
         raise SystemExit(f"expected the rate-limit banner, got: {window.banner.message()!r}")
-    save(window, out_dir, "main-error.png")
+    shots.save(window, "main-error")
 
     await sign_locally(window)
-    save(window, out_dir, "main-local-signing.png")
+    shots.save(window, "main-local-signing")
 
     window.form.preview.showRequestToggle.setChecked(True)
     await settle()
-    save(window, out_dir, "main-request-preview.png")
+    shots.save(window, "main-request-preview")
+
+    await settings_shot(window, shots)
 
 
 async def sign_locally(window: MainWindow) -> None:
@@ -113,6 +137,31 @@ async def sign_locally(window: MainWindow) -> None:
         raise SystemExit(f"local signing failed: {window.banner.message()}")
 
 
+async def settings_shot(window: MainWindow, shots: kit.Shots) -> None:
+    """Edit → Settings… with a default expiry, auto-clear on, and a link host template that
+    is refused (http for a host that is not this computer), to show the inline message."""
+    window.menu_actions.settings.trigger()
+    dialog = window.settings_dialog
+    if not isinstance(dialog, SettingsDialog):
+        raise SystemExit("Edit → Settings… opened no Settings dialog")
+    edits = {
+        "defaultExpirySetting": "2h",
+        "urlHostTemplateSetting": "http://stream-{code}.example.com",
+    }
+    for name, text in edits.items():
+        edit = dialog.findChild(QLineEdit, name)
+        if edit is None:
+            raise SystemExit(f"the Settings dialog has no {name}")
+        edit.setText(text)
+    seconds = dialog.findChild(QSpinBox, "clipboardClearSecondsSetting")
+    if seconds is None:
+        raise SystemExit("the Settings dialog has no clipboardClearSecondsSetting")
+    seconds.setValue(30)
+    await settle()
+    shots.save(dialog, "settings")
+    dialog.reject()
+
+
 async def close(window: MainWindow) -> None:
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
@@ -125,28 +174,23 @@ async def close(window: MainWindow) -> None:
     await closed
 
 
-def isolate() -> None:
-    """Before the QApplication and the keyring are first used: no display needed, and neither
-    the user's config dir nor their keyring is touched."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
-    os.environ["CFSTREAM_CONFIG_DIR"] = tempfile.mkdtemp(prefix="cfstream-screenshots-")
-    for leaky in ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_BASE_URL"):
-        os.environ.pop(leaky, None)
-
-
 def main(argv: list[str]) -> int:
-    isolate()
-    out_dir = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(["screenshots"])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir", nargs="?", type=Path, default=kit.DEFAULT_OUT)
+    parser.add_argument("--theme", choices=kit.THEMES, default="light")
+    args = parser.parse_args(argv)
+    kit.prepare(args.theme)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    app = kit.application(args.theme)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    with Sandbox() as sandbox, loop:
-        window = build_window(sandbox, os.environ)
+    keys = kit.seeded_key_source("main-window")
+    with Sandbox(clock=kit.fixed_clock, keys=keys) as sandbox, loop:
+        window = build_window(sandbox)
         window.show()
         try:
-            loop.run_until_complete(shoot(window, sandbox, out_dir))
+            shots = kit.Shots(args.out_dir, args.theme)
+            loop.run_until_complete(shoot(window, sandbox, shots))
         finally:
             loop.run_until_complete(close(window))
     return 0

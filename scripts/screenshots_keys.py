@@ -1,9 +1,11 @@
-"""Render the signing-key and batch dialogs to docs/screenshots/keys-*.png and batch-*.png.
+"""Render the signing-key and batch dialogs to docs/screenshots/keys-*.png and batch-*.png, the
+same bytes every run (scripts/screenshot_kit.py pins the clock, IDs, keys, screen and palette).
 
 Runs against a throwaway sandbox with an in-memory keyring, so it never touches a real account
-or the user's keyring. Offscreen by default:
+or the user's keyring. The Signing keys and Batch windows fill a 1366x768 screen; the smaller
+dialogs keep their own size. Offscreen:
 
-    .venv/bin/python scripts/screenshots_keys.py [--out-dir docs/screenshots]
+    .venv/bin/python scripts/screenshots_keys.py [--out-dir docs/screenshots] [--theme dark]
 """
 
 from __future__ import annotations
@@ -12,18 +14,14 @@ import argparse
 import asyncio
 import base64
 import json
-import os
-import sys
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
+import screenshot_kit as kit
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import RSAAlgorithm
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 # isort: split
 import qasync  # after PySide6
@@ -43,7 +41,11 @@ from cfstream_gui.ui.keys.import_dialog import KeyImportDialog, UnsavedKeyDialog
 from cfstream_gui.ui.keys.signing_keys_dialog import SigningKeysDialog
 
 PROFILE = "sandbox"
-NOW = 1_790_000_000.0
+NOW = kit.NOW
+# The IDs of this script's videos, keys and imports: the same every run.
+IDS = kit.SeededIds("screenshots-keys")
+# An EC key (the wrong kind for Stream) needs no seeded generator: it is a scalar.
+EC_SCALAR = 0x5C12EE45
 
 
 async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
@@ -54,15 +56,14 @@ async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
     raise TimeoutError("the dialog did not settle")
 
 
-async def shoot(widget: QWidget, path: Path) -> None:
+async def shoot(widget: QWidget, shots: kit.Shots, name: str) -> None:
     widget.show()
     await asyncio.sleep(0.1)  # let layouts and style sheets settle
-    widget.grab().save(str(path))
-    print(path)
+    shots.save(widget, name)
 
 
 async def shoot_without_key(
-    edit: QPlainTextEdit, stand_in: str, widget: QWidget, path: Path
+    edit: QPlainTextEdit, stand_in: str, widget: QWidget, shots: kit.Shots, name: str
 ) -> None:
     """Take the picture with `stand_in` shown where the key material is: no private key, not
     even a throwaway one, belongs in a picture. Signals are held so the dialog keeps the state
@@ -70,7 +71,7 @@ async def shoot_without_key(
     material = edit.toPlainText()
     edit.blockSignals(True)
     edit.setPlainText(stand_in)
-    await shoot(widget, path)
+    await shoot(widget, shots, name)
     edit.setPlainText(material)
     edit.blockSignals(False)
 
@@ -91,19 +92,20 @@ def local_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> str:
     ).decode()
 
 
-async def keys_shots(sandbox: Sandbox, out: Path) -> KeyService:
+async def keys_shots(sandbox: Sandbox, shots: kit.Shots) -> KeyService:
     client = StreamClient(sandbox.DEMO_API_TOKEN, base_url=sandbox.base_url, env={})
     service = KeyService(client, SecretStore(MemoryKeyring()), PROFILE, sandbox.DEMO_ACCOUNT_ID)
     await client.create_signing_key(sandbox.DEMO_ACCOUNT_ID)  # on the account, not held
     await service.create()
-    service.import_key(local_pem(rsa.generate_private_key(65537, 2048)), "ab" * 16)  # orphan
+    service.import_key(local_pem(kit.seeded_rsa_key("orphan")), "ab" * 16)  # not on the account
 
     dialog = SigningKeysDialog(service)
+    kit.fit_screen(dialog)
     dialog.show()
     await until(lambda: not dialog.is_busy())
     dialog.createButton.click()
     await until(lambda: not dialog.is_busy())
-    await shoot(dialog, out / "keys-list.png")
+    await shoot(dialog, shots, "keys-list")
 
     row = dialog.model.rows()[1]
     box, _ = confirmation_box(
@@ -114,31 +116,31 @@ async def keys_shots(sandbox: Sandbox, out: Path) -> KeyService:
         "This cannot be undone.",
         "Revoke key",
     )
-    await shoot(box, out / "keys-revoke-confirm.png")
+    await shoot(box, shots, "keys-revoke-confirm")
     box.close()
 
     importer = KeyImportDialog(dialog)
-    await shoot(importer, out / "keys-import-empty.png")
-    jwk = json.loads(RSAAlgorithm.to_jwk(rsa.generate_private_key(65537, 2048)))
-    jwk["kid"] = uuid.uuid4().hex
+    await shoot(importer, shots, "keys-import-empty")
+    jwk = json.loads(RSAAlgorithm.to_jwk(kit.seeded_rsa_key("jwk")))
+    jwk["kid"] = IDS.hex32()
     material = importer.materialEdit
     material.setPlainText(base64.b64encode(json.dumps(jwk).encode()).decode())
     jwk_start = BASE64_STAND_IN.format(start=material.toPlainText()[:24])
-    await shoot_without_key(material, jwk_start, importer, out / "keys-import-jwk.png")
-    material.setPlainText(local_pem(rsa.generate_private_key(65537, 2048)))
-    await shoot_without_key(material, PEM_STAND_IN, importer, out / "keys-import-needs-id.png")
-    material.setPlainText(local_pem(ec.generate_private_key(ec.SECP256R1())))
-    await shoot_without_key(material, PEM_STAND_IN, importer, out / "keys-import-ec.png")
+    await shoot_without_key(material, jwk_start, importer, shots, "keys-import-jwk")
+    material.setPlainText(local_pem(kit.seeded_rsa_key("needs-id")))
+    await shoot_without_key(material, PEM_STAND_IN, importer, shots, "keys-import-needs-id")
+    material.setPlainText(local_pem(ec.derive_private_key(EC_SCALAR, ec.SECP256R1())))
+    await shoot_without_key(material, PEM_STAND_IN, importer, shots, "keys-import-ec")
     importer.reject()
 
     unsaved = UnsavedKeyDialog(
-        uuid.uuid4().hex,
-        base64.b64encode(local_pem(rsa.generate_private_key(65537, 2048)).encode()).decode(),
+        IDS.hex32(),
+        base64.b64encode(local_pem(kit.seeded_rsa_key("unsaved")).encode()).decode(),
         "The keyring could not save the key: the collection is locked.",
         dialog,
     )
     pem_start = BASE64_STAND_IN.format(start=unsaved.keyEdit.toPlainText()[:24])
-    await shoot_without_key(unsaved.keyEdit, pem_start, unsaved, out / "keys-unsaved.png")
+    await shoot_without_key(unsaved.keyEdit, pem_start, unsaved, shots, "keys-unsaved")
     unsaved.copied = True
     unsaved.reject()
     dialog.close()
@@ -147,7 +149,7 @@ async def keys_shots(sandbox: Sandbox, out: Path) -> KeyService:
     return service
 
 
-async def batch_shots(service: KeyService, out: Path) -> None:
+async def batch_shots(service: KeyService, shots: kit.Shots) -> None:
     held = [row.key_id for row in (await service.inventory()).rows if row.state.can_sign]
     # A batch signs here and never asks the API: the pool's clients are never made.
     tokens = TokenService(ClientPool(default_factory({})), clock=lambda: NOW)
@@ -155,37 +157,42 @@ async def batch_shots(service: KeyService, out: Path) -> None:
         PROFILE, account_id=Sandbox.DEMO_ACCOUNT_ID, customer_code=Sandbox.DEMO_CUSTOMER_CODE
     )
     dialog = BatchDialog(BatchSetup(held, service.load, tokens, profile, clock=lambda: NOW))
-    await shoot(dialog, out / "batch-empty.png")
-    ids = [uuid.uuid4().hex for _ in range(50)]
+    kit.fit_screen(dialog)
+    await shoot(dialog, shots, "batch-empty")
+    ids = [IDS.hex32() for _ in range(50)]
     lines = [*ids[:2], "not-a-video", *ids[2:40], "12345", *ids[40:]]
     dialog.inputEdit.setPlainText("\n".join(lines))
     dialog.startButton.click()
     await until(lambda: not dialog.is_busy())
-    await shoot(dialog, out / "batch-done.png")
+    await shoot(dialog, shots, "batch-done")
     dialog.close()
     await dialog.wait_idle()
 
     no_code = Profile(PROFILE, account_id=Sandbox.DEMO_ACCOUNT_ID)
     none = BatchDialog(BatchSetup([], service.load, tokens, no_code, clock=lambda: NOW))
+    kit.fit_screen(none)
     none.expEdit.setText("30h")
-    await shoot(none, out / "batch-no-key.png")
+    await shoot(none, shots, "batch-no-key")
     none.close()
 
 
-async def main(out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    with Sandbox() as sandbox:
-        service = await keys_shots(sandbox, out)
-        await batch_shots(service, out)
+async def main(shots: kit.Shots) -> None:
+    shots.out_dir.mkdir(parents=True, exist_ok=True)
+    keys = kit.seeded_key_source("keys-dialogs")
+    with Sandbox(clock=kit.fixed_clock, keys=keys) as sandbox:
+        service = await keys_shots(sandbox, shots)
+        await batch_shots(service, shots)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out-dir", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--out-dir", type=Path, default=kit.DEFAULT_OUT)
+    parser.add_argument("--theme", choices=kit.THEMES, default="light")
     args = parser.parse_args()
-    app = QApplication(sys.argv)
+    kit.prepare(args.theme)
+    app = kit.application(args.theme)
     app.setQuitOnLastWindowClosed(False)  # each dialog is closed after its shot
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        loop.run_until_complete(main(args.out_dir))
+        loop.run_until_complete(main(kit.Shots(args.out_dir, args.theme)))

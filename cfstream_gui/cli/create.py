@@ -29,6 +29,7 @@ from cfstream_gui.core.token_service import (
     TokenService,
     customer_code_hint,
 )
+from cfstream_gui.core.urls import customer_code_message, is_customer_code
 from cfstream_gui.core.validation import Problem, Severity
 
 from .context import (
@@ -56,6 +57,10 @@ def run_create(args: argparse.Namespace, ctx: Context) -> int:
     service = TokenService(ClientPool(default_factory(ctx.env)), profiles=ctx.profiles)
     job = _job(args, request, service, ctx)
     require_usable_links(job.profile)  # a link's token must not travel over plain http
+    if job.links is LinkNeed.REQUIRED:
+        # A link is what was asked for: a (hand-edited) customer code that cannot make one is
+        # refused now, not after Cloudflare has made a token nobody gets to see.
+        require_customer_code(service.known_code(job.profile, job.account_id, None).code, job)
     check(service.check(job, now=to_epoch(now)), ctx)
     downloads = downloads_check(args, job, ctx) if args.output == "mp4" else None
     result, problem = asyncio.run(_make(service, job, downloads))
@@ -94,10 +99,22 @@ def _job(
             return _with_target(job, target)
         return job
     target = resolve_target(ctx, args.profile, args.account)
-    engine = SigningEngine.API_KEY if args.key else SigningEngine.CLOUDFLARE
-    key = signing_key_for(ctx, target.profile, args.key) if args.key else None
+    # `--key ""` is refused, not read as "no key": it is a script's unset variable, and
+    # Cloudflare's key would then sign a token meant to be signed with the user's own.
+    with_key = args.key is not None
+    engine = SigningEngine.API_KEY if with_key else SigningEngine.CLOUDFLARE
+    key = signing_key_for(ctx, target.profile, args.key) if with_key else None
     job = TokenJob(request=request, engine=engine, profile=target.profile, key=key, links=links)
     return _with_target(job, target)
+
+
+def require_customer_code(code: str | None, job: TokenJob) -> None:
+    if code is not None and not is_customer_code(code):
+        raise UsageError(
+            f"Profile {job.profile.name}: {customer_code_message(code)}",
+            hint=f"Fix it with `cfstream-token profiles add {job.profile.name} --customer-code "
+            "CODE`, or in the profiles file.",
+        )
 
 
 def _with_target(job: TokenJob, target: Target) -> TokenJob:

@@ -330,7 +330,7 @@ def signing_key_for(ctx: Context, profile: Profile, key_id: str | None) -> Signi
     In a sandbox run with no key held, a throwaway key is made in the sandbox first."""
     service = _local_service(ctx, profile)
     with key_errors():
-        if key_id:
+        if key_id is not None:  # `--key ""` (an unset variable in a script) is a mistake
             return service.load(_key_id_argument(key_id))
         if profile.default_key_id:
             return service.load(profile.default_key_id)

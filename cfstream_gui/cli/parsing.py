@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import re
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from cfstream_gui import __version__
 from cfstream_gui.core.batch.input import RuleSyntaxError, parse_rule_text
+from cfstream_gui.core.ids import shown
 from cfstream_gui.core.models import MAX_RULES, AccessRule
 from cfstream_gui.core.urls import URL_KINDS
 
@@ -74,6 +75,16 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         super().error(safe_text(message))
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # Python 3.11 drops a value of exactly "--" (`--nbf=--`) and hands the option an empty
+        # list instead of a string, which nothing downstream expects. It is a value like any
+        # other: checked, and refused with its own sentence.
+        if action.nargs is None and action.option_strings and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -338,7 +349,7 @@ def parse_rule(text: str, number: int) -> AccessRule:
         return parse_rule_text(text)
     except RuleSyntaxError as exc:
         raise UsageError(
-            f"--rule {number} ({text!r}) {exc}.",
+            f"--rule {number} ({shown(text)}) {exc}.",
             hint='Write each rule as one argument, e.g. --rule "allow country US,MX".',
         ) from None
 

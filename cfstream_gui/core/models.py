@@ -142,7 +142,8 @@ class TokenRequest:
     downloadable: bool | None = None
     access_rules: tuple[AccessRule, ...] = field(default_factory=tuple)
     key_id: str | None = None
-    pem: str | None = None
+    # The private key, as `/token` takes it: never in a repr (a log line, a test failure).
+    pem: str | None = field(default=None, repr=False)
 
     def normalized(self) -> TokenRequest:
         """The request with every rule normalized; what should go to Cloudflare."""

@@ -61,6 +61,21 @@ def parse_when(text: str, *, now: datetime) -> datetime:
     return _from_iso(value)
 
 
+def parse_duration(text: str) -> int:
+    """The seconds in a relative time such as `30m`, `2h`, `1h30m` or `-5m` (signed), for
+    settings that hold a span rather than a moment. TimeParseError for anything else."""
+    value = text.strip()
+    relative = _RELATIVE.fullmatch(value)
+    if not value or relative is None:
+        raise TimeParseError(
+            f"{shown(value)} is not a duration; write it like 30m, 2h, 1d or 1h30m."
+        )
+    try:
+        return int(_relative_delta(relative).total_seconds())
+    except OverflowError:
+        raise TimeParseError(f"{shown(value)} is far too long for a token's lifetime.") from None
+
+
 def _relative_delta(match: re.Match[str]) -> timedelta:
     parts = _RELATIVE_PART.findall(match.group(2))
     if any(len(amount) > _MAX_DIGITS for amount, _ in parts):

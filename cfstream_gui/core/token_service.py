@@ -47,7 +47,7 @@ from cfstream_gui.core.keys.signing_key import SigningKey
 from cfstream_gui.core.models import SigningEngine, TokenRequest
 from cfstream_gui.core.storage.profiles import Profile, ProfileError, ProfileStore
 from cfstream_gui.core.tokens import DecodedToken, TokenDecodeError, decode_token
-from cfstream_gui.core.urls import PlaybackUrls, playback_urls
+from cfstream_gui.core.urls import PlaybackUrls, link_base, playback_urls
 from cfstream_gui.core.validation import (
     Problem,
     Severity,
@@ -115,7 +115,9 @@ class TokenJob:
     """One token to make. `account_id` is the account in use (the profile's, or one typed or
     given with --account); local signing needs neither it nor `credentials`. `key` is required
     by the engines that sign with the user's key. `remember_code` allows saving a customer code
-    learnt from the video into the profile: only for a saved profile of the user's own."""
+    learnt from the video into the profile: only for a saved profile of the user's own.
+    `host_template` is where links point (`core.urls.host_template_problem`; None: Cloudflare's
+    `customer-<code>` host) unless the profile has its own delivery base (the sandbox)."""
 
     request: TokenRequest
     engine: SigningEngine
@@ -126,6 +128,7 @@ class TokenJob:
     links: LinkNeed = LinkNeed.LOOKUP
     pasted_customer_code: str | None = None
     remember_code: bool = False
+    host_template: str | None = None
 
     @property
     def account(self) -> str:
@@ -150,6 +153,8 @@ class BatchOutcome:
     results: list[BatchResult]
     errors: list[RowError]
     customer_code: CustomerCode
+    # What the rows' links start with (`write_results`' delivery_base); None without a code.
+    link_base: str | None = None
 
 
 class TokenService:
@@ -313,10 +318,12 @@ class TokenService:
         jobs: int | None = None,
         progress: Progress | None = None,
         should_stop: Callable[[], bool] | None = None,
+        host_template: str | None = None,
     ) -> BatchOutcome:
         """Sign every row locally on all cores (blocking: run it in a worker thread from the
         window). Links use the customer code as `known_code` finds it: a batch never asks the
-        API. Raises ValidationError when the shared settings are wrong, BatchCancelled."""
+        API; they start as `TokenJob.host_template` says. Raises ValidationError when the
+        shared settings are wrong, BatchCancelled."""
         now = self._clock()
         problems = self.check_batch_defaults(defaults, now=int(now))
         errors = [p for p in problems if p.severity is Severity.ERROR]
@@ -333,7 +340,10 @@ class TokenService:
             should_stop=should_stop,
         )
         code = self.known_code(profile, account_id, pasted_customer_code)
-        return BatchOutcome(results, row_errors, code)
+        base = link_base(
+            code.code, delivery_base=profile.delivery_base_url, host_template=host_template
+        )
+        return BatchOutcome(results, row_errors, code, base)
 
 
 def _decoded(token: str) -> DecodedToken:
@@ -360,6 +370,7 @@ def _links(
             token,
             downloadable=bool(request.downloadable),
             delivery_base=job.profile.delivery_base_url,
+            host_template=job.host_template,
         )
     except ValueError as exc:
         logger.warning("no playback links: %s", exc)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from cfstream_gui.core.ids import shown
+
 URL_KINDS = ("iframe", "watch", "hls", "dash", "thumbnail", "mp4", "embed")
 URL_KIND_LABELS: dict[str, str] = {
     "iframe": "Player iframe",
@@ -25,6 +27,15 @@ URL_KIND_LABELS: dict[str, str] = {
     "mp4": "MP4 download",
     "embed": "Embed HTML",
 }
+
+# Where playback links point unless a setting or a profile says otherwise. `{code}` is the
+# account's customer code; nothing else in a template is filled in.
+CODE_PLACEHOLDER = "{code}"
+DEFAULT_HOST_TEMPLATE = f"https://customer-{CODE_PLACEHOLDER}.cloudflarestream.com"
+# Stands in for the code when a template is checked before any code is known; reads well in
+# a message ("http:// for customer-code.example.com").
+_SAMPLE_CODE = "code"
+_MAX_TEMPLATE_LENGTH = 200
 
 # The one definition of a customer code and of the host it names (use fullmatch).
 CUSTOMER_CODE_RE = re.compile(r"[a-z0-9]+")
@@ -73,7 +84,9 @@ def is_customer_code(text: str) -> bool:
 def customer_code_message(code: str) -> str:
     """The sentence for a customer code that is not one (`is_customer_code` is False)."""
     return (
-        f"The customer code “{code}” should be lowercase letters and digits only, "
+        # Escaped and cut: the code may come from a hand-edited profiles file, and this
+        # sentence also reaches a log line that nothing else makes safe for a terminal.
+        f"The customer code {shown(code)} should be lowercase letters and digits only, "
         "as in customer-<code>.cloudflarestream.com."
     )
 
@@ -120,9 +133,12 @@ def playback_urls(
     *,
     downloadable: bool,
     delivery_base: str | None = None,
+    host_template: str | None = None,
 ) -> PlaybackUrls:
     """Every link a viewer could use with `token`. `delivery_base` replaces the Cloudflare host
-    (the sandbox serves playback on loopback)."""
+    (the sandbox serves playback on loopback); without it the links start with `host_template`
+    (see `host_template_problem`) with the customer code filled in, by default
+    `https://customer-<code>.cloudflarestream.com`."""
     if not is_customer_code(customer_code):
         raise ValueError(customer_code_message(customer_code))
     token = token.strip()
@@ -131,7 +147,7 @@ def playback_urls(
             "The token cannot go into a link: it should be letters, digits, “-”, “_” and dots "
             "only, as a signed token is."
         )
-    base = _base_url(customer_code, delivery_base)
+    base = _base_url(customer_code, delivery_base, host_template)
     root = f"{base}/{token}"
     iframe = f"{root}/iframe"
     return PlaybackUrls(
@@ -158,29 +174,93 @@ def is_loopback_host(host: str) -> bool:
 def delivery_base_problem(delivery_base: str) -> str | None:
     """What is wrong with a delivery base URL (a sentence), or None when links may use it.
     Plain http is for this computer only: the token in a link is a credential."""
-    base = delivery_base.strip().rstrip("/")
-    shown = ascii(delivery_base[:80])
+    return _address_problem(delivery_base, "The delivery base URL", ascii(delivery_base[:80]))
+
+
+def _address_problem(address: str, what: str, shown: str) -> str | None:
+    base = address.strip().rstrip("/")
     # urlsplit drops tabs and line breaks silently; a base URL has no business holding them.
     if not base.isascii() or not base.isprintable() or " " in base:
-        return f"The delivery base URL {shown} contains spaces or control characters."
+        return f"{what} {shown} contains spaces or control characters."
     try:
         parts = urlsplit(base)
         scheme, host = parts.scheme, parts.hostname or ""
     except ValueError:  # e.g. an unclosed [ in an IPv6 host
         scheme, host = "", ""
+    else:
+        try:
+            _ = parts.port  # read only to refuse one out of range or not a number
+        except ValueError:
+            return f"{what} {shown} has a port that is not a number from 0 to 65535."
     if scheme not in ("http", "https") or not host:
-        return f"The delivery base URL {shown} should be an https:// address."
+        return f"{what} {shown} should be an https:// address."
     if scheme == "http" and not is_loopback_host(host):
         return (
-            f"The delivery base URL {shown} uses http:// for {host}; only https:// is allowed "
+            f"{what} {shown} uses http:// for {host}; only https:// is allowed "
             "except for this computer (127.0.0.1, ::1, localhost)."
         )
     return None
 
 
-def _base_url(customer_code: str, delivery_base: str | None) -> str:
+def host_template_problem(template: str) -> str | None:
+    """What is wrong with a link host template (a sentence naming it), or None when links may
+    start with it. A template is a base URL holding `{code}` exactly once, such as
+    `https://customer-{code}.cloudflarestream.com`: https (http only for this computer), no
+    query, fragment or user name, and no other braces (it is filled in by plain replacement,
+    never by str.format, so nothing else in it is ever evaluated)."""
+    text = template.strip()
+    shown = ascii(template[:80])
+    if len(text) > _MAX_TEMPLATE_LENGTH:
+        return f"The link host template is longer than {_MAX_TEMPLATE_LENGTH} characters."
+    if text.count(CODE_PLACEHOLDER) != 1:
+        return (
+            f"The link host template {shown} should contain {CODE_PLACEHOLDER} exactly once, "
+            f"where the customer code goes, as in {DEFAULT_HOST_TEMPLATE}."
+        )
+    rest = text.replace(CODE_PLACEHOLDER, "")
+    if "{" in rest or "}" in rest:
+        return (
+            f"The link host template {shown} has braces other than {CODE_PLACEHOLDER}; "
+            "only the customer code can be filled in."
+        )
+    if any(mark in rest for mark in "?#@\\"):
+        return (
+            f"The link host template {shown} should be a plain https:// address, without a "
+            "query (?), a fragment (#), a user name (@) or a backslash: the token's path "
+            "follows it."
+        )
+    return _address_problem(
+        expand_host_template(text, _SAMPLE_CODE), "The link host template", shown
+    )
+
+
+def expand_host_template(template: str, customer_code: str) -> str:
+    """The base URL `template` names for `customer_code`, without a trailing slash."""
+    return template.strip().replace(CODE_PLACEHOLDER, customer_code).rstrip("/")
+
+
+def link_base(
+    customer_code: str | None, *, delivery_base: str | None, host_template: str | None
+) -> str | None:
+    """What playback links for `customer_code` start with, as `playback_urls` builds them:
+    `delivery_base` when given (the sandbox's), else `host_template` (None: Cloudflare's host)
+    filled in. None when the code is unknown or the address unusable: then there are no links.
+    """
+    if customer_code is None or not is_customer_code(customer_code):
+        return None
+    try:
+        return _base_url(customer_code, delivery_base, host_template)
+    except ValueError:
+        return None
+
+
+def _base_url(customer_code: str, delivery_base: str | None, host_template: str | None) -> str:
     if delivery_base is None:
-        return f"https://customer-{customer_code}.cloudflarestream.com"
+        template = DEFAULT_HOST_TEMPLATE if host_template is None else host_template
+        problem = host_template_problem(template)
+        if problem is not None:
+            raise ValueError(problem)
+        return expand_host_template(template, customer_code)
     problem = delivery_base_problem(delivery_base)
     if problem is not None:
         raise ValueError(problem)

@@ -11,6 +11,8 @@ import binascii
 import hashlib
 import json
 import threading
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +82,21 @@ def cloudflare_key() -> KeyMaterial:
             private_key = generate_private_key()
             _cloudflare_key = KeyMaterial(kid_for(private_key), private_key)
         return _cloudflare_key
+
+
+def new_signing_key() -> KeyMaterial:
+    """A fresh signing key, as `POST /stream/keys` makes one: a random id and a new RSA key."""
+    return KeyMaterial(uuid.uuid4().hex, generate_private_key())
+
+
+@dataclass(frozen=True)
+class KeySource:
+    """Where a sandbox's keys come from: the key Cloudflare signs `/token` answers with, and
+    each signing key the account creates. By default a per-process key and fresh random ones;
+    a seeded source makes every answer repeatable (the screenshots are rendered with one)."""
+
+    cloudflare: Callable[[], KeyMaterial] = cloudflare_key
+    new_key: Callable[[], KeyMaterial] = new_signing_key
 
 
 class PemError(ValueError):

@@ -11,7 +11,7 @@ from typing import Any
 from cfstream_gui.sandbox import state
 from cfstream_gui.sandbox.delivery import Delivery
 from cfstream_gui.sandbox.faults import Fault, FaultBook, RecordedRequest, RequestLog
-from cfstream_gui.sandbox.keys import cloudflare_key
+from cfstream_gui.sandbox.keys import KeySource
 from cfstream_gui.sandbox.routes import PREFIX, Router
 from cfstream_gui.sandbox.server import RateWindow, SandboxServer
 from cfstream_gui.sandbox.tokens import PlaybackVerdict, verify_playback
@@ -36,10 +36,12 @@ class Sandbox:
         clock: Callable[[], float] = time.time,
         *,
         videos: int = 0,
+        keys: KeySource | None = None,
     ) -> None:
+        """`keys` (default: random ones) is where its signing keys come from."""
         self._address = (host, port)
         self._clock = clock
-        self._account = state.Account(clock)
+        self._account = state.Account(clock, keys)
         if videos:
             self.seed_videos(videos)
         self._faults = FaultBook()
@@ -140,11 +142,11 @@ class Sandbox:
 
     @property
     def cloudflare_key_id(self) -> str:
-        return cloudflare_key().kid
+        return self._account.keys.cloudflare().kid
 
     @property
     def public_key_pem(self) -> str:
-        return cloudflare_key().public_pem()
+        return self._account.keys.cloudflare().public_pem()
 
     def verify_playback_token(
         self,

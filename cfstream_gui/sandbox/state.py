@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import copy
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from cfstream_gui.sandbox.keys import KeyMaterial, generate_private_key
+from cfstream_gui.sandbox.keys import KeyMaterial, KeySource
 from cfstream_gui.sandbox.seeding import seeded_videos
 from cfstream_gui.sandbox.video_shapes import DEMO_CUSTOMER_CODE as DEMO_CUSTOMER_CODE
 from cfstream_gui.sandbox.video_shapes import base_video, created_at, ready_fields, rfc3339
@@ -100,8 +99,9 @@ class Account:
     A stored video is never changed in place: an edit stores a changed copy. So a reader may
     hold the list it got from `video_refs` while others edit, and copy only what it sends."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: Callable[[], float], keys: KeySource | None = None) -> None:
         self._clock = clock
+        self.keys = keys if keys is not None else KeySource()
         self._lock = threading.Lock()
         self._videos = demo_videos()
         self._downloads = set(DOWNLOADS_ENABLED)
@@ -151,7 +151,7 @@ class Account:
 
     def create_key(self) -> SigningKey:
         # Generated outside the lock: it takes tens of milliseconds.
-        material = KeyMaterial(uuid.uuid4().hex, generate_private_key())
+        material = self.keys.new_key()
         key = SigningKey(material, rfc3339(self._clock()))
         with self._lock:
             self._keys[material.kid] = key

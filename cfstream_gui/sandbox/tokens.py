@@ -24,7 +24,7 @@ from cfstream_gui.core.simulate import (
     simulate,
 )
 from cfstream_gui.sandbox.envelope import bad_request
-from cfstream_gui.sandbox.keys import KeyMaterial, PemError, cloudflare_key, load_api_pem
+from cfstream_gui.sandbox.keys import KeyMaterial, PemError, load_api_pem
 from cfstream_gui.sandbox.state import Account
 
 RULE_TYPES = ("any", "ip.src", "ip.geoip.country")
@@ -95,7 +95,7 @@ def _check_rules(body: dict[str, Any]) -> list[dict[str, Any]] | None:
 def _signing_key(body: dict[str, Any], account: Account) -> KeyMaterial:
     key_id, pem = body.get("id"), body.get("pem")
     if key_id is None and pem is None:
-        return cloudflare_key()
+        return account.keys.cloudflare()
     if key_id is None:
         raise bad_request("id is required when pem is set: send the signing key's id with its pem.")
     if pem is None:
@@ -181,7 +181,7 @@ def _time_claim(claims: dict[str, Any], name: str) -> int | None:
 
 def _resolve_key(kid: str, account: Account) -> KeyMaterial | PlaybackVerdict:
     """The key for `kid`, or the refusal when there is none."""
-    cloudflare = cloudflare_key()
+    cloudflare = account.keys.cloudflare()
     if kid == cloudflare.kid:
         return cloudflare
     known = account.key(kid)

@@ -1,4 +1,4 @@
-"""The main window's menu bar (Keys, Tools, Help) and the About box.
+"""The main window's menu bar (Edit, Keys, Tools, Help) and the About box.
 
 The actions carry objectNames from the automation contract (docs/automation.md), so tests and
 scripts can trigger them without opening a menu.
@@ -29,6 +29,7 @@ DOCS_LINKS = (
 
 @dataclass(frozen=True)
 class MenuActions:
+    settings: QAction
     signing_keys: QAction
     import_key: QAction
     batch: QAction
@@ -55,6 +56,9 @@ def _action(
 def build_menus(window: QMainWindow) -> MenuActions:
     """Fill the window's menu bar; the caller connects the actions."""
     actions = MenuActions(
+        settings=_action(
+            window, "settingsAction", "&Settings…", "Defaults, link host and clipboard", "Ctrl+,"
+        ),
         signing_keys=_action(
             window,
             "signingKeysAction",
@@ -104,7 +108,11 @@ def build_menus(window: QMainWindow) -> MenuActions:
         ),
         about=_action(window, "aboutAction", "&About cfstream-gui", "Version, docs and secrets"),
     )
+    # Where each platform expects it: macOS moves it to the application menu.
+    actions.settings.setMenuRole(QAction.MenuRole.PreferencesRole)
     bar = window.menuBar()
+    edit = bar.addMenu("&Edit")
+    edit.addAction(actions.settings)
     keys = bar.addMenu("&Keys")
     keys.addAction(actions.signing_keys)
     keys.addAction(actions.import_key)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel
+from PySide6.QtGui import QDesktopServices, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from cfstream_gui.core.tokens import DecodedToken, TokenDecodeError, decode_token
 from cfstream_gui.core.urls import URL_KIND_LABELS, URL_KINDS, PlaybackUrls
+from cfstream_gui.ui.common.clipboard import copy_secret
 from cfstream_gui.ui.common.style import Tone, monospace_font, text_color
 from cfstream_gui.ui.form.time_field import format_duration
 
@@ -101,6 +102,7 @@ class ResultPanel(QWidget):
         self._token = ""
         self._urls: PlaybackUrls | None = None
         self._decoded: DecodedToken | None = None
+        self.clipboard_clear_seconds = 0  # the setting: 0 leaves copies on the clipboard
         self._build()
         self.timer = QTimer(self)
         self.timer.setInterval(COUNTDOWN_INTERVAL_MS)
@@ -342,13 +344,13 @@ class ResultPanel(QWidget):
 
     def _copy_token(self) -> None:
         if self._token:
-            QGuiApplication.clipboard().setText(self._token)
+            copy_secret(self._token, self.clipboard_clear_seconds)
             self.copied.emit("token")
 
     def _copy_url(self) -> None:
         url = self.current_url()
         if url is not None:
-            QGuiApplication.clipboard().setText(url)
+            copy_secret(url, self.clipboard_clear_seconds)
             self.copied.emit(copied_name(self.url_kind()))
 
     def _preview(self) -> None:

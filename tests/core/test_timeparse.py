@@ -11,7 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cfstream_gui.core.timeparse import TimeParseError, describe, parse_when, to_epoch
+from cfstream_gui.core.timeparse import (
+    TimeParseError,
+    describe,
+    parse_duration,
+    parse_when,
+    to_epoch,
+)
 
 NOW = datetime(2026, 11, 28, 21, 0, 0, tzinfo=UTC)
 
@@ -209,3 +215,19 @@ def test_any_text_is_a_time_or_a_sentence(text: str) -> None:
         assert str(exc).isprintable()
     else:
         assert moment.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("30m", 1800), (" 2h ", 7200), ("1h30m", 5400), ("+90s", 90), ("-5m", -300), ("1w", 604_800)],
+)
+def test_a_duration_is_a_relative_time_without_a_moment(text: str, seconds: int) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize(
+    "text", ["", "now", "90", "2026-11-28T21:00:00Z", "1796000000", "2 hours", "1" * 25 + "s"]
+)
+def test_a_moment_or_a_bare_number_is_not_a_duration(text: str) -> None:
+    with pytest.raises(TimeParseError):
+        parse_duration(text)

@@ -112,6 +112,25 @@ async def test_cloudflare_engine_makes_a_token_that_plays(
 
 
 @pytest.mark.asyncio
+async def test_the_link_host_template_shapes_the_links_the_sandbox_profile_keeps_its_own(
+    service: TokenService, sb: Sandbox, uid: str, credentials: Credentials
+) -> None:
+    template = "https://watch-{code}.example.com"
+    result = await service.make(job(sb, uid, credentials, host_template=template))
+    assert result.urls is not None
+    assert result.urls.watch == f"https://watch-{CODE}.example.com/{result.token}/watch"
+
+    own = Profile("sandbox", ACCOUNT, CODE, sb.base_url, delivery_base_url=sb.delivery_base)
+    served = await service.make(job(sb, uid, credentials, host_template=template, profile=own))
+    assert served.urls is not None
+    assert served.urls.watch.startswith(f"{sb.delivery_base}/")
+
+    broken = await service.make(job(sb, uid, credentials, host_template="http://{code}.x.com"))
+    assert broken.urls is None  # the token is made; the links are not, and it says why
+    assert "link host template" in broken.links_note
+
+
+@pytest.mark.asyncio
 async def test_what_is_sent_is_normalised_and_warnings_come_back(
     service: TokenService, sb: Sandbox, uid: str, credentials: Credentials
 ) -> None:
@@ -308,6 +327,17 @@ async def test_sign_many_uses_the_same_code_rules_and_checks_the_shared_settings
         rows, key, defaults, profile=profile_for(sb, code=CODE), account_id=OTHER_ACCOUNT, jobs=1
     )
     assert elsewhere.customer_code.code is None  # another account: the profile's code is not it
+    assert elsewhere.link_base is None
+    assert outcome.link_base == f"https://customer-{CODE}.cloudflarestream.com"
+    moved = service.sign_many(
+        rows,
+        key,
+        defaults,
+        profile=profile_for(sb, code=CODE),
+        jobs=1,
+        host_template="https://cdn.example.com/{code}/",
+    )
+    assert moved.link_base == f"https://cdn.example.com/{CODE}"
 
     with pytest.raises(ValidationError):
         service.sign_many(rows, key, BatchDefaults(exp=1), profile=profile_for(sb), jobs=1)

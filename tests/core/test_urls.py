@@ -13,6 +13,8 @@ from cfstream_gui.core.urls import (
     PlaybackUrls,
     customer_code_from_host,
     customer_code_from_video,
+    delivery_base_problem,
+    link_base,
     parse_customer_code,
     playback_urls,
 )
@@ -234,3 +236,56 @@ def test_a_delivery_base_that_would_leak_or_mislead_is_refused(base: str) -> Non
 )
 def test_plain_http_is_allowed_for_this_computer_only(base: str) -> None:
     assert playback_urls(CODE, TOKEN, downloadable=False, delivery_base=base).watch.startswith(base)
+
+
+# -- the link host template (a setting) -----------------------------------------------------
+
+
+def test_a_host_template_moves_every_link_to_its_host() -> None:
+    urls = playback_urls(
+        CODE, TOKEN, downloadable=True, host_template="https://v-{code}.example.com/"
+    )
+    root = f"https://v-{CODE}.example.com/{TOKEN}"
+    assert urls.watch == f"{root}/watch"
+    assert urls.mp4 == f"{root}/downloads/default.mp4"
+    assert f'src="{root}/iframe"' in urls.embed
+
+
+def test_the_profiles_delivery_base_wins_over_the_template() -> None:
+    urls = playback_urls(
+        CODE,
+        TOKEN,
+        downloadable=False,
+        delivery_base="http://127.0.0.1:8765",
+        host_template="https://v-{code}.example.com",
+    )
+    assert urls.watch == f"http://127.0.0.1:8765/{TOKEN}/watch"
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["http://{code}.example.com", "https://x.example.com/{code}?a=", "https://{0}.x/{code}"],
+)
+def test_an_unusable_template_makes_no_links(template: str) -> None:
+    with pytest.raises(ValueError, match="link host template"):
+        playback_urls(CODE, TOKEN, downloadable=False, host_template=template)
+    assert link_base(CODE, delivery_base=None, host_template=template) is None
+
+
+def test_link_base_is_what_the_links_start_with() -> None:
+    assert link_base(CODE, delivery_base=None, host_template=None) == HOST
+    template = "https://cdn.example.com/{code}"
+    assert link_base(CODE, delivery_base=None, host_template=template) == (
+        f"https://cdn.example.com/{CODE}"
+    )
+    assert link_base(CODE, delivery_base="http://[::1]:9/", host_template=template) == (
+        "http://[::1]:9"
+    )
+    assert link_base(None, delivery_base=None, host_template=template) is None
+    assert link_base("Not A Code", delivery_base=None, host_template=None) is None
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1:99999", "https://example.com:-1"])
+def test_a_delivery_base_with_an_impossible_port_is_refused(base: str) -> None:
+    problem = delivery_base_problem(base)
+    assert problem is not None and "port" in problem

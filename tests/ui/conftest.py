@@ -23,6 +23,7 @@ import qasync  # after PySide6
 from cfstream_gui.app import SANDBOX_PROFILE, open_main_window, sandbox_profile
 from cfstream_gui.core.cloudflare import StreamClient
 from cfstream_gui.core.credentials import Credentials
+from cfstream_gui.core.settings import SettingsStore
 from cfstream_gui.core.storage.form_state import FormStore
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore
@@ -90,7 +91,8 @@ WindowFactory = Callable[..., MainWindow]
 @pytest.fixture
 def make_window(qtbot: Any, qloop: qasync.QEventLoop, sandbox: Sandbox) -> Iterator[WindowFactory]:
     """Build a window. By default it is what `cfstream-gui --sandbox` shows; pass
-    `use_sandbox_profile=False` to start from the saved profiles and the keyring instead."""
+    `use_sandbox_profile=False` to start from the saved profiles and the keyring instead, and
+    `settings` for settings other than the defaults."""
     windows: list[MainWindow] = []
 
     def make(
@@ -99,6 +101,7 @@ def make_window(qtbot: Any, qloop: qasync.QEventLoop, sandbox: Sandbox) -> Itera
         form_store: FormStore | None = None,
         env: dict[str, str] | None = None,
         clock: Callable[[], float] = time.time,
+        settings: SettingsStore | None = None,
     ) -> MainWindow:
         env = {} if env is None else env
         window = open_main_window(
@@ -111,6 +114,7 @@ def make_window(qtbot: Any, qloop: qasync.QEventLoop, sandbox: Sandbox) -> Itera
             session_tokens={SANDBOX_PROFILE: sandbox.DEMO_API_TOKEN} if use_sandbox_profile else {},
             prefer_profile=SANDBOX_PROFILE if use_sandbox_profile else None,
             env=env,
+            settings=settings,
         )
         window.show()
         qtbot.waitExposed(window)

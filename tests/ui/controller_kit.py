@@ -24,6 +24,7 @@ from cfstream_gui.core.cloudflare import StreamClient
 from cfstream_gui.core.credentials import Credentials
 from cfstream_gui.core.keys.local_signing import sign_locally
 from cfstream_gui.core.models import AccessRule, SigningEngine, TokenRequest
+from cfstream_gui.core.settings import Settings, SettingsStore
 from cfstream_gui.core.storage.form_state import FormStore
 from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
@@ -83,6 +84,7 @@ class FakeView:
     notices: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     dialogs_closed: bool = False
+    settings_used: list[Settings] = field(default_factory=list)
 
     def form_request(self) -> TokenRequest:
         self.requests_built += 1
@@ -188,6 +190,9 @@ class FakeView:
     def show_status(self, text: str, milliseconds: int) -> None:
         self.statuses.append(text)
 
+    def use_settings(self, settings: Settings) -> None:
+        self.settings_used.append(settings)
+
     async def close_dialogs(self) -> None:
         self.dialogs_closed = True
 
@@ -277,7 +282,11 @@ class Setup:
     controllers: list[WindowController] = field(default_factory=list)
 
     async def start(
-        self, *, env: dict[str, str] | None = None, prefer_profile: str | None = None
+        self,
+        *,
+        env: dict[str, str] | None = None,
+        prefer_profile: str | None = None,
+        settings: SettingsStore | None = None,
     ) -> WindowController:
         """A controller over this setup's fake view, started and settled (keyring read)."""
         profiles = ProfileStore()
@@ -289,6 +298,7 @@ class Setup:
             secrets=SecretStore(backend=self.keyring),
             env={} if env is None else env,
             clock=self.clock,
+            settings=settings,
         )
         self.controllers.append(controller)
         controller.start(prefer_profile=prefer_profile)

@@ -65,8 +65,11 @@ def open_dialog(qtbot: Any, qloop: qasync.QEventLoop, keys: KeyService) -> Itera
     dialogs: list[BatchDialog] = []
 
     def make(
-        key_ids: list[str] | None = None, load: Callable[[str], SigningKey] | None = None
+        key_ids: list[str] | None = None,
+        load: Callable[[str], SigningKey] | None = None,
+        **settings: Any,
     ) -> BatchDialog:
+        """`settings`: BatchSetup's host_template, default_exp, clipboard_clear_seconds."""
         setup = BatchSetup(
             key_ids=[KEY_ID] if key_ids is None else key_ids,
             load_key=load or keys.load,
@@ -74,6 +77,7 @@ def open_dialog(qtbot: Any, qloop: qasync.QEventLoop, keys: KeyService) -> Itera
             service=TokenService(ClientPool(client_factory), clock=lambda: NOW),
             profile=Profile(PROFILE, account_id="0" * 32, customer_code=CUSTOMER),
             clock=lambda: NOW,
+            **settings,
         )
         dialog = BatchDialog(setup, jobs=1)
         qtbot.addWidget(dialog)
@@ -179,6 +183,32 @@ def test_save_and_copy_give_the_same_csv(
     assert target.stat().st_mode & 0o077 == 0
     assert QGuiApplication.clipboard().text() == saved.replace("\r\n", "\n")
     assert dialog.banner.message() == "Saved 3 tokens to tokens.csv."
+
+
+def test_the_settings_shape_the_expiry_the_links_and_the_clipboard(
+    qtbot: Any, open_dialog: DialogFactory
+) -> None:
+    clipboard = QGuiApplication.clipboard()
+    dialog = open_dialog(
+        host_template="https://play-{code}.example.com",
+        default_exp="3h",
+        clipboard_clear_seconds=1,
+    )
+    assert dialog.expEdit.text() == "3h"
+    ids = video_ids(2)
+    dialog.inputEdit.setPlainText("\n".join(ids))
+    start(qtbot, dialog)
+    finish(qtbot, dialog)
+    assert {r.expires for r in dialog.results.results()} == {int(NOW) + 3 * 3600}
+
+    qtbot.mouseClick(dialog.copyButton, Qt.MouseButton.LeftButton)
+
+    rows = list(csv.DictReader(io.StringIO(clipboard.text())))
+    assert [row["video"] for row in rows] == ids
+    assert rows[0]["watch"] == f"https://play-{CUSTOMER}.example.com/{rows[0]['token']}/watch"
+    data = clipboard.mimeData()
+    assert data is not None and bytes(data.data("x-kde-passwordManagerHint").data()) == b"secret"
+    qtbot.waitUntil(lambda: clipboard.text() == "", timeout=WAIT_MS)
 
 
 def test_cancel_stops_the_batch_and_keeps_nothing(qtbot: Any, open_dialog: DialogFactory) -> None:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from cfstream_gui.core.ids import shown
 from cfstream_gui.core.models import RULE_TYPE_ALIASES, AccessRule, Action, RuleType
 from cfstream_gui.core.validation import normalize_rule, parse_rule_values
 from cfstream_gui.core.video_ids import is_video_uid
@@ -67,11 +68,11 @@ def parse_rule_text(text: str) -> AccessRule:
         raise RuleSyntaxError("needs an action and a type, e.g. “allow country US,MX”")
     action, type_name = parts[0].lower(), parts[1].lower()
     if action not in {a.value for a in Action}:
-        raise RuleSyntaxError(f"action {parts[0]!r} is not allow or block")
+        raise RuleSyntaxError(f"action {shown(parts[0])} is not allow or block")
     rule_type = RULE_TYPE_ALIASES.get(type_name)
     if rule_type is None:
         known = ", ".join(sorted(RULE_TYPE_ALIASES))
-        raise RuleSyntaxError(f"type {parts[1]!r} is not one of: {known}")
+        raise RuleSyntaxError(f"type {shown(parts[1])} is not one of: {known}")
     return normalize_rule(
         AccessRule(action=action, type=rule_type.value, values=_values(rule_type, parts[2:]))
     )
@@ -131,7 +132,7 @@ def _uid_problem(uid: str) -> str | None:
         return "the video ID is empty."
     # Stricter than one token's check (which only warns): in a batch an odd line is far more
     # likely a stray header or a typo than a real ID of an unusual shape.
-    return f"video ID {uid!r} is not 32 hex characters like Cloudflare's IDs."
+    return f"video ID {shown(uid)} is not 32 hex characters like Cloudflare's IDs."
 
 
 def _parse_csv(lines: list[str], first: int, header: list[str]) -> ParsedInput:
@@ -173,5 +174,5 @@ def _row_rules(text: str) -> tuple[AccessRule, ...]:
         try:
             rules.append(parse_rule_text(part))
         except RuleSyntaxError as exc:
-            raise RuleSyntaxError(f"rule {index} ({part!r}) {exc}.") from None
+            raise RuleSyntaxError(f"rule {index} ({shown(part)}) {exc}.") from None
     return tuple(rules)

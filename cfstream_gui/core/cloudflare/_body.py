@@ -14,7 +14,8 @@ memory than the bound.
 from __future__ import annotations
 
 import zlib
-from typing import Protocol
+from collections.abc import AsyncGenerator
+from typing import Protocol, cast
 
 import httpx
 
@@ -117,22 +118,8 @@ async def read_body(response: httpx.Response, limit: int = MAX_ANSWER_BYTES) -> 
         raise too_large(limit, status)
     decoder = _decoder_for(response)
     body = bytearray()
-    received = 0
     try:
-        chunks = response.aiter_raw()
-        try:
-            async for chunk in chunks:
-                received += len(chunk)
-                if received > limit:
-                    raise _TooLarge
-                decoder.feed(chunk, body, limit)
-        finally:
-            # Closed here, even when reading stops early: an abandoned stream generator is
-            # finalised later by the event loop, which some httpx releases report as a
-            # destroyed pending task. (Typed as an iterator; at run time a generator.)
-            close = getattr(chunks, "aclose", None)
-            if close is not None:
-                await close()
+        await _read_raw(response, decoder, body, limit)
         decoder.finish()
     except _TooLarge:
         raise too_large(limit, status) from None
@@ -141,3 +128,28 @@ async def read_body(response: httpx.Response, limit: int = MAX_ANSWER_BYTES) -> 
             "The API's answer is compressed, but it does not decompress.", status=status
         ) from None
     return bytes(body)
+
+
+async def _read_raw(
+    response: httpx.Response, decoder: _Decoder, body: bytearray, limit: int
+) -> None:
+    received = 0
+    # An async generator function in httpx, whatever its annotation says.
+    chunks = cast(AsyncGenerator[bytes, None], response.aiter_raw())
+    try:
+        async for chunk in chunks:
+            received += len(chunk)
+            if received > limit:
+                raise _TooLarge
+            decoder.feed(chunk, body, limit)
+    except BaseException:
+        # Stopped early (too large, cancelled, timed out): close the answer, then the chain of
+        # generators httpx and httpcore stream it through, here, on the loop. Left to the
+        # garbage collector, they would be closed whenever it runs (this frame lives on in
+        # the exception's traceback), maybe outside the loop: qasync sets no asyncgen hooks,
+        # and httpcore's clean-up then fails with "async generator ignored GeneratorExit" or
+        # "not in async context". With the answer closed first, that clean-up has nothing
+        # left to wait for.
+        await response.aclose()
+        await chunks.aclose()
+        raise

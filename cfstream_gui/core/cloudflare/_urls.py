@@ -29,6 +29,9 @@ def resolve_base_url(profile_url: str | None, env: Mapping[str, str]) -> str:
     if not url:
         return DEFAULT_BASE_URL
     url = url.rstrip("/")
+    if not url.isprintable() or any(char.isspace() for char in url):
+        # urlsplit would take "https://api.cloudflare.com /v4" and make a host of it.
+        raise ValueError(f"{origin} contains spaces or control characters; remove them.")
     try:
         parts = urlsplit(url)
         host, _port = parts.hostname or "", parts.port

@@ -36,6 +36,7 @@ FORM_FILE = "last_form.json"
 FILE_VERSION = 1
 # Longer lists are a damaged or foreign file, not a form this app wrote.
 _MAX_STORED_RULES = MAX_RULES * 4
+_MAX_OFFSET_SECONDS = 10 * 366 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,8 @@ class FormStore:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+            # RecursionError: JSON nested past what json.loads can walk (a hand-edited file).
             logger.warning("ignoring the saved form %s: %s", self.path, type(exc).__name__)
             return None
         if not isinstance(data, dict):
@@ -200,6 +202,10 @@ def _opt_str(value: Any) -> str | None:
 def _opt_int(value: Any) -> int | None:
     # json.loads accepts Infinity and NaN, which int() refuses.
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    # An offset this app wrote is a token time's distance from now: hours, days at most. A
+    # hand-edited 1e308 would overflow every date it is added to, in the window's time fields.
+    if abs(value) > _MAX_OFFSET_SECONDS:
         return None
     return int(value)
 

@@ -59,9 +59,17 @@ class Profile:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, name: str | None = None) -> Profile:
         """Build from stored settings, ignoring keys a newer version may have added."""
-        profile_name = name if name is not None else data.get("name")
+        if name is not None:
+            profile_name: object = name
+        else:
+            profile_name = data.get("name") if isinstance(data, Mapping) else None
         if not isinstance(profile_name, str):
             raise ProfileError("A profile in the profiles file has no name.")
+        if not isinstance(data, Mapping):  # hand-edited: `"work": null` or `"work": "x"`
+            raise ProfileError(
+                f"Profile “{profile_name}” in the profiles file should be an object with its "
+                f"settings, not {_brief(data)}; fix it in the profiles file."
+            )
         values: dict[str, Any] = {}
         for f in fields(cls):
             if f.name == "name" or f.name not in data:
@@ -72,7 +80,7 @@ class Profile:
             if value is not None and not isinstance(value, str):
                 raise ProfileError(
                     f"In profile “{profile_name}”, the {f.name.replace('_', ' ')} should be "
-                    f"text, not {value!r}; fix it in the profiles file."
+                    f"text, not {_brief(value)}; fix it in the profiles file."
                 )
             values[f.name] = value
         return cls(name=profile_name, **values)
@@ -247,6 +255,12 @@ class ProfileStore:
                 f"{exc.colno}). Fix or remove it; "
                 "it has been left unchanged."
             ) from None
+        except (ValueError, RecursionError):  # a number of thousands of digits, deep nesting
+            raise ProfileError(
+                f"The profiles file {self.path} is not a profiles file this app wrote (it holds "
+                "a number too long or values nested too deep). Fix or remove it; it has been "
+                "left unchanged."
+            ) from None
         if not isinstance(data, dict) or not isinstance(data.get("profiles", {}), dict):
             raise ProfileError(
                 f"The profiles file {self.path} does not have the expected layout "
@@ -310,6 +324,12 @@ def _put(raw: dict[str, Any], profile: Profile) -> None:
 
 def _default_dir(env: Mapping[str, str]) -> Path:
     return config_dir(env)
+
+
+def _brief(value: object) -> str:
+    """A hand-edited value, as a message shows it: escaped and cut."""
+    text = json.dumps(value, ensure_ascii=True)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _missing_message(name: str, known: list[str]) -> str:

@@ -120,8 +120,19 @@ class _RuleSpot:
         return self.problem(column, message, Severity.WARNING)
 
 
+# A value longer than this is cut in a message: a pasted wall of text is not repeated whole.
+_SHOWN_CHARS = 60
+
+
+def _shown(value: str) -> str:
+    """A typed value as a message shows it: cut, and escaped if it holds anything unprintable
+    (a control character, a bidi override), so it cannot act on a terminal or a label."""
+    text = value if len(value) <= _SHOWN_CHARS else value[: _SHOWN_CHARS - 1] + "…"
+    return text if text.isprintable() else ascii(text)[1:-1]
+
+
 def _quoted(text: str) -> str:
-    return f"'{text}'" if text.strip() else "(empty)"
+    return f"'{_shown(text)}'" if text.strip() else "(empty)"
 
 
 def _check_values(
@@ -131,7 +142,7 @@ def _check_values(
     if rule_type is RuleType.ANY:
         if not values:
             return []
-        listed = ", ".join(values)
+        listed = _shown(", ".join(values))
         message = (
             f"Rule {n} is of type any, which takes no values; remove {listed} or change the type."
         )
@@ -163,7 +174,7 @@ def _duplicates(keys: Sequence[object], values: Sequence[str], where: _RuleSpot)
     if not repeated:
         return []
     n = where.number
-    named = list(repeated.values())
+    named = [_shown(value) for value in repeated.values()]
     if extra == 1:
         message = f"Rule {n} lists {named[0]} more than once."
     elif len(named) == 1:
@@ -187,7 +198,7 @@ def _check_countries(codes: tuple[str, ...], where: _RuleSpot) -> list[Problem]:
         # lookup() upper-cases with str.upper(), which would read "ß" as "SS"; a code is ASCII.
         country = countries.lookup(code) if code.isascii() else None
         if country is None:
-            message = f"Rule {where.number}: {code} is not an ISO 3166-1 country code; "
+            message = f"Rule {where.number}: {_shown(code)} is not an ISO 3166-1 country code; "
             problems.append(where.error("values", message + countries.hint(code) + "."))
         elif country.note:
             message = f"Rule {where.number}: {code} is not a real country. {country.note}"
@@ -217,12 +228,13 @@ _NEVER_PUBLIC = tuple(
 
 def _parse_ip(value: str) -> IpNetwork | str:
     """The network `value` names, or why it names none."""
+    shown = _shown(value)
     # ipaddress is laxer than CIDR notation; these would not survive Cloudflare's parser.
     if "%" in value:
-        return f"{value} has a zone index (after %), which a rule cannot use; leave it out"
+        return f"{shown} has a zone index (after %), which a rule cannot use; leave it out"
     _, slash, prefix = value.partition("/")
     if slash and not re.fullmatch(r"[0-9]{1,3}", prefix):
-        return f"{value} has a netmask; write a prefix length instead, like /24"
+        return f"{shown} has a netmask; write a prefix length instead, like /24"
     try:
         return ipaddress.ip_network(value, strict=True)
     except ValueError:
@@ -231,14 +243,14 @@ def _parse_ip(value: str) -> IpNetwork | str:
         network = ipaddress.ip_network(value, strict=False)
     except ValueError:
         if "-" in value:
-            return f"{value} is a range; write ranges as CIDR, like 203.0.113.0/24"
+            return f"{shown} is a range; write ranges as CIDR, like 203.0.113.0/24"
         return (
-            f"'{value}' is not an IP address or CIDR range like 203.0.113.7, "
+            f"'{shown}' is not an IP address or CIDR range like 203.0.113.7, "
             "203.0.113.0/24 or 2001:db8::/32"
         )
     address = value.split("/", 1)[0]
     return (
-        f"{value} has host bits set; the network is {network} "
+        f"{shown} has host bits set; the network is {network} "
         f"(or use {address} alone for one address)"
     )
 

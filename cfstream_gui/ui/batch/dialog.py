@@ -19,7 +19,6 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -60,6 +59,7 @@ from cfstream_gui.ui.batch.results import (
 )
 from cfstream_gui.ui.batch.setup import BatchSetup
 from cfstream_gui.ui.common.async_support import BackgroundTasks
+from cfstream_gui.ui.common.clipboard import copy_secret
 from cfstream_gui.ui.common.error_banner import ErrorBanner
 from cfstream_gui.ui.common.inline_message import (
     FIELD_STYLE,
@@ -104,7 +104,7 @@ class BatchDialog(QDialog):
         self.resize(900, 760)
         self._setup = setup
         self._customer_code = setup.customer_code()
-        self._delivery_base = setup.profile.delivery_base_url
+        self._delivery_base = setup.link_base(self._customer_code)
         self._clock = setup.clock
         self._jobs = jobs
         self._stop = threading.Event()
@@ -149,7 +149,7 @@ class BatchDialog(QDialog):
             self.keyMessage.setText(NO_KEYS)
             self.keyMessage.show()
 
-        self.expEdit = QLineEdit(DEFAULT_EXP)
+        self.expEdit = QLineEdit(self._setup.default_exp or DEFAULT_EXP)
         self.expEdit.setObjectName("batchExpEdit")
         self.expEdit.setAccessibleName("Expires")
         self.expEdit.setPlaceholderText("30m, 2h, 1d, or a date and time with a zone")
@@ -302,6 +302,7 @@ class BatchDialog(QDialog):
                 jobs=self._jobs,
                 progress=self.progressed.emit,
                 should_stop=self._stop.is_set,
+                host_template=setup.host_template,
             )
             outcome = await loop.run_in_executor(None, sign)
         except BatchCancelled:
@@ -312,6 +313,7 @@ class BatchDialog(QDialog):
                 self.banner.show_error(str(exc))
         else:
             self._customer_code = outcome.customer_code.code
+            self._delivery_base = outcome.link_base
             results = outcome.results
             problems = sorted(parse_errors + outcome.errors, key=lambda e: e.line)
             status = outcome_text(len(results), len(problems))
@@ -391,5 +393,5 @@ class BatchDialog(QDialog):
 
     def _on_copy(self) -> None:
         text = results_csv_text(self.results.results(), self._customer_code, self._delivery_base)
-        QGuiApplication.clipboard().setText(text)
+        copy_secret(text, self._setup.clipboard_clear_seconds)  # every row holds a token
         self.statusLabel.setText(f"Copied {len(self.results.results()):,} tokens as CSV.")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from cfstream_gui.core.keys.signing_key import SigningKey
 from cfstream_gui.core.storage.profiles import Profile
 from cfstream_gui.core.token_service import TokenService
+from cfstream_gui.core.urls import link_base
 
 KeyLoader = Callable[[str], SigningKey]
 
@@ -18,7 +19,10 @@ KeyLoader = Callable[[str], SigningKey]
 class BatchSetup:
     """`key_ids` are the held keys offered; `load_key` (blocking: run it in a worker thread)
     turns the chosen one into a SigningKey. The links' customer code is what `service` knows
-    for `profile`, `account_id` and the code of a pasted link, as for the CLI and the window."""
+    for `profile`, `account_id` and the code of a pasted link, as for the CLI and the window.
+    The settings it follows: `host_template` for the links (None: Cloudflare's host),
+    `default_exp` to start the expiry field with ("": the dialog's own), and how many seconds a
+    copy stays on the clipboard (0: until replaced)."""
 
     key_ids: Sequence[str]
     load_key: KeyLoader
@@ -28,7 +32,18 @@ class BatchSetup:
     pasted_customer_code: str | None = None
     default_key_id: str | None = None
     clock: Callable[[], float] = time.time
+    host_template: str | None = None
+    default_exp: str = ""
+    clipboard_clear_seconds: int = 0
 
     def customer_code(self) -> str | None:
         known = self.service.known_code(self.profile, self.account_id, self.pasted_customer_code)
         return known.code
+
+    def link_base(self, customer_code: str | None) -> str | None:
+        """What the links for `customer_code` start with (None: there are none)."""
+        return link_base(
+            customer_code,
+            delivery_base=self.profile.delivery_base_url,
+            host_template=self.host_template,
+        )

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sys
 from collections.abc import Coroutine
 from typing import Any
+
+# qasync's DEBUG records repr every callback handed to its thread executor, arguments and all:
+# with debug logging on, a private key or an API token on its way to a worker thread (the
+# keyring, an import) would be written to the log. Nothing it says at DEBUG is worth that.
+logging.getLogger("qasync").setLevel(logging.INFO)
 
 
 class BackgroundTasks:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from cfstream_gui.core.keys.checks import KeyImportError
 from cfstream_gui.core.keys.signing_key import SigningKey, import_key
 from cfstream_gui.core.validation import Severity
+from cfstream_gui.ui.common.clipboard import copy_secret
 from cfstream_gui.ui.common.inline_message import FIELD_STYLE, mark
 from cfstream_gui.ui.common.style import Tone, monospace_font, text_color
 
@@ -329,7 +329,7 @@ class UnsavedKeyDialog(QDialog):
         layout.addWidget(buttons)
 
     def _copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.keyEdit.toPlainText())
+        copy_secret(self.keyEdit.toPlainText())  # marked sensitive: it is a private key
         self.copied = True
         self.copyButton.setText("Copied")
 

@@ -33,6 +33,8 @@ class KeyDialogs(QObject):
     keysChanged = Signal()
     # The Import key dialog accepted a key (a SigningKey) to hold for the current profile.
     keyImported = Signal(object)
+    # Work the Signing keys dialog was still doing when it closed failed: (message, hint).
+    keysProblem = Signal(str, str)
 
     def __init__(
         self,
@@ -63,8 +65,14 @@ class KeyDialogs(QObject):
     async def _keys_dialog_closed(self, dialog: SigningKeysDialog) -> None:
         # A create or revoke may still be running: it must finish (and the key be stored)
         # before the dialog goes, or its result would be lost.
+        shown = (dialog.banner.tone(), dialog.banner.message())
         with contextlib.suppress(Exception):
             await dialog.wait_idle()
+        banner = dialog.banner
+        if banner.tone() == "error" and (banner.tone(), banner.message()) != shown:
+            # Said after the dialog closed, so seen nowhere: and it may be that Cloudflare
+            # made a key whose private half never arrived.
+            self.keysProblem.emit(banner.message(), banner.hint())
         if self.keys_dialog is dialog:
             self.keys_dialog = None
         dialog.deleteLater()

@@ -3,7 +3,8 @@
 It owns Create and Verify (one at a time; Cancel cancels the running one; closing cancels it and
 waits), the busy state, whether Create can be pressed (`gate.py`), the engine choice (what each
 signing engine needs, and the `TokenJob` it makes), the profiles and the API token in use
-(`ApiTokens`), the held signing keys (`HeldKeys`), and the saved form (`SavedForm`). The view
+(`ApiTokens`), the held signing keys (`HeldKeys`), the saved form (`SavedForm`) and the settings
+(`WindowSettings`: what a new form starts with, where links point). The view
 (`view.WindowView`; `MainWindow`, or a test's fake) only shows what it is told and reports what
 the user did. Whatever goes wrong only ever fills the banner, never clears the form.
 
@@ -27,6 +28,7 @@ import qasync  # after PySide6, so qasync binds to it rather than probing other 
 
 from cfstream_gui.core.cloudflare import ApiError, AuthError, RateLimited
 from cfstream_gui.core.models import SigningEngine, TokenRequest
+from cfstream_gui.core.settings import URL_HOST_TEMPLATE, Settings, SettingsStore
 from cfstream_gui.core.storage.form_state import FormState, FormStore
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
@@ -41,6 +43,7 @@ from cfstream_gui.ui.window import gate
 from cfstream_gui.ui.window.key_actions import KeyActions
 from cfstream_gui.ui.window.saved_form import SavedForm
 from cfstream_gui.ui.window.view import WindowView
+from cfstream_gui.ui.window.window_settings import WindowSettings
 
 BUSY_TEXTS = {
     SigningEngine.CLOUDFLARE: "Creating the token…",
@@ -72,14 +75,17 @@ class WindowController(QObject):
         env: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.time,
         tasks: BackgroundTasks | None = None,
+        settings: SettingsStore | None = None,
         parent: QObject | None = None,
     ) -> None:
         """`session_secrets` holds the signing keys of session-only profiles (the sandbox's),
-        so they never reach `secrets`' keyring; without it those profiles use `secrets`."""
+        so they never reach `secrets`' keyring; without it those profiles use `secrets`.
+        `settings` is where the settings are kept (None: in memory, the defaults)."""
         super().__init__(parent)
         self._view = view
         self._service = service
         self._clock = clock
+        self._settings = WindowSettings(view, settings, clock)
         self.tasks = tasks if tasks is not None else BackgroundTasks()
         self.tokens = ApiTokens(secrets, self.tasks, os.environ if env is None else env, self)
         self.keys = KeyActions(
@@ -89,6 +95,7 @@ class WindowController(QObject):
             service=service,
             tasks=self.tasks,
             clock=clock,
+            settings=self.settings,
             parent=self,
         )
         # What the Tools dialogs (inspector, simulator, playback check, copy as code) work with.
@@ -123,7 +130,9 @@ class WindowController(QObject):
         prefer_profile: str | None = None,
     ) -> None:
         """Offer the profiles (`extra_profiles` first, their tokens in `session_tokens`), and
-        restore the last form, on `prefer_profile` if given."""
+        restore the last form, on `prefer_profile` if given; with none saved, start a new
+        form as the settings say."""
+        self._settings.load()
         offered, problem = self._saved.offered_profiles(extra_profiles)
         if problem:
             self._view.show_error(problem, "Profiles are unavailable until the file is fixed.")
@@ -137,9 +146,22 @@ class WindowController(QObject):
             self.choose_profile(names[0])
         if restored.account_id is not None:
             self._view.set_account_id(restored.account_id)
+        new_form = self._settings.new_form()
         if restored.values is not None:
             self._view.restore_form(restored.values)
+        elif new_form is not None:
+            self._view.restore_form(new_form)
         self._revalidator.start()
+        self.refresh()
+
+    # -- the settings -----------------------------------------------------------------------
+
+    def settings(self) -> Settings:
+        return self._settings.current
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Use `settings` from now on, and keep them (`WindowSettings.apply`)."""
+        self._settings.apply(settings)
         self.refresh()
 
     # -- the account ------------------------------------------------------------------------
@@ -247,6 +269,7 @@ class WindowController(QObject):
             links=LinkNeed.LOOKUP if engine.uses_network else LinkNeed.KNOWN,
             pasted_customer_code=self._view.pasted_customer_code(),
             remember_code=not self.tokens.is_session_only(),
+            host_template=self._settings.current[URL_HOST_TEMPLATE],
         )
         self._begin(BUSY_TEXTS[engine])
         try:

@@ -17,6 +17,12 @@ from PySide6.QtCore import QObject, Signal
 from cfstream_gui.core.daemon_calls import in_daemon_thread
 from cfstream_gui.core.keys.service import KeyNotHeldError, KeyService
 from cfstream_gui.core.keys.signing_key import SigningKey
+from cfstream_gui.core.settings import (
+    CLIPBOARD_CLEAR_SECONDS,
+    DEFAULT_EXPIRY,
+    URL_HOST_TEMPLATE,
+    Settings,
+)
 from cfstream_gui.core.storage.profiles import Profile, ProfileError
 from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
 from cfstream_gui.core.token_service import TokenService
@@ -41,10 +47,12 @@ class KeyActions(QObject):
         service: TokenService,
         tasks: BackgroundTasks,
         clock: Callable[[], float] = time.time,
+        settings: Callable[[], Settings] = Settings,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._view = view
+        self._settings = settings
         self._tokens = tokens
         self._held = held
         self._service = service
@@ -150,10 +158,12 @@ class KeyActions(QObject):
 
     def batch_setup(self) -> BatchSetup | None:
         """What the Batch dialog signs with, or None without a profile: the held keys, and the
-        one token flow with the profile and account whose customer code the links use."""
+        one token flow with the profile and account whose customer code the links use, and the
+        settings a batch follows (link host, default expiry, clipboard)."""
         profile = self._tokens.profile()
         if profile is None:
             return None
+        settings = self._settings()
         return BatchSetup(
             key_ids=tuple(self._ids),
             load_key=partial(load_held_key, self.store(), profile.name),
@@ -163,4 +173,7 @@ class KeyActions(QObject):
             pasted_customer_code=self._view.pasted_customer_code(),
             default_key_id=self._view.key_id() or profile.default_key_id,
             clock=self._clock,
+            host_template=settings[URL_HOST_TEMPLATE],
+            default_exp=settings[DEFAULT_EXPIRY],
+            clipboard_clear_seconds=settings[CLIPBOARD_CLEAR_SECONDS],
         )

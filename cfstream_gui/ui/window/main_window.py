@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
 import qasync  # after PySide6, so qasync binds to it rather than probing other Qt bindings
 
 from cfstream_gui.core.models import SigningEngine, TokenRequest
+from cfstream_gui.core.settings import CLIPBOARD_CLEAR_SECONDS, Settings
 from cfstream_gui.core.storage.form_state import FormState
 from cfstream_gui.core.token_service import TokenResult
 from cfstream_gui.core.validation import Problem
 from cfstream_gui.ui.account.panel import AccountPanel
 from cfstream_gui.ui.account.tokens import TokenDisplay
 from cfstream_gui.ui.action_bar import ActionBar
+from cfstream_gui.ui.common.clipboard import clear_copied_secret
 from cfstream_gui.ui.common.error_banner import ErrorBanner
 from cfstream_gui.ui.common.form_scroll_area import FormScrollArea
 from cfstream_gui.ui.common.inline_message import FIELD_STYLE, align_labels
@@ -41,6 +43,7 @@ from cfstream_gui.ui.form.token_form import TokenForm
 from cfstream_gui.ui.keys.key_dialogs import KeyDialogs
 from cfstream_gui.ui.menus import about_box, build_menus
 from cfstream_gui.ui.result_panel import ResultPanel
+from cfstream_gui.ui.settings_dialog import SettingsDialog
 from cfstream_gui.ui.window.controller import WindowController
 from cfstream_gui.ui.window.gate import NO_PROFILE
 from cfstream_gui.ui.window.saved_form import FormValues
@@ -85,9 +88,8 @@ class MainWindow(QMainWindow):
         # neither pushes the form into a scroll bar (the window manager keeps it on screen).
         self.resize(DEFAULT_WIDTH, self.sizeHint().height() + ROOM_FOR_BANNER_AND_RESULT)
         self.banner.errorShown.connect(self._clear_status)
-        self.result.copied.connect(
-            lambda what: self.show_status(f"Copied the {what} to the clipboard", 5000)
-        )
+        self.result.copied.connect(self._say_copied)
+        self.settings_dialog: SettingsDialog | None = None
         self.result.previewFailed.connect(lambda text: self.show_status(text, 8000))
         self.form.preview.showRequestToggle.toggled.connect(self._reveal_preview)
 
@@ -106,11 +108,13 @@ class MainWindow(QMainWindow):
         self.form.signing.manageKeysRequested.connect(self.keys.open_signing_keys)
         self.keys.keysChanged.connect(controller.keys.reload)
         self.keys.keyImported.connect(controller.keys.import_key)
+        self.keys.keysProblem.connect(self.show_error)
         self.createTokenButton.clicked.connect(controller.create)
         self.cancelButton.clicked.connect(controller.cancel)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(self.createTokenButton.click)
+        self.menu_actions.settings.triggered.connect(self._open_settings)
         self.menu_actions.signing_keys.triggered.connect(self.keys.open_signing_keys)
         self.menu_actions.import_key.triggered.connect(self.keys.open_import)
         self.menu_actions.batch.triggered.connect(self._open_batch)
@@ -159,6 +163,26 @@ class MainWindow(QMainWindow):
         bar = self.findChild(QStatusBar)
         if bar is not None:
             bar.clearMessage()
+
+    def _say_copied(self, what: str) -> None:
+        seconds = self.result.clipboard_clear_seconds
+        after = f"; it is cleared in {seconds} s" if seconds else ""
+        self.show_status(f"Copied the {what} to the clipboard{after}", 5000)
+
+    def _open_settings(self) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.raise_()
+            return
+        dialog = SettingsDialog(self.controller.settings(), self)
+        dialog.accepted.connect(lambda: self.controller.apply_settings(dialog.settings()))
+        dialog.finished.connect(self._settings_closed)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _settings_closed(self) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.deleteLater()
+        self.settings_dialog = None
 
     def _open_batch(self) -> None:
         setup = self.controller.keys.batch_setup()
@@ -311,7 +335,12 @@ class MainWindow(QMainWindow):
         # statusBar() creates the bar on first use; building it early would change the height.
         self.statusBar().showMessage(text, milliseconds)
 
+    def use_settings(self, settings: Settings) -> None:
+        self.result.clipboard_clear_seconds = settings[CLIPBOARD_CLEAR_SECONDS]
+
     async def close_dialogs(self) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.reject()
         await self.keys.close_dialogs()
         if self._tools is not None:
             await self._tools.close_dialogs()
@@ -338,6 +367,9 @@ class MainWindow(QMainWindow):
         event.ignore()
 
     def _on_shut_down(self) -> None:
+        if self.result.clipboard_clear_seconds:
+            # Its timer dies with the app: a token asked to be cleared must not outlive it.
+            clear_copied_secret()
         self._shut_down = True
         self.close()
         self.closed.emit()

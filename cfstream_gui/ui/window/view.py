@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from cfstream_gui.core.models import SigningEngine, TokenRequest
+from cfstream_gui.core.settings import Settings
 from cfstream_gui.core.token_service import TokenResult
 from cfstream_gui.core.validation import Problem
 from cfstream_gui.ui.account.tokens import TokenDisplay
@@ -94,6 +95,10 @@ class WindowView(Protocol):
 
     def show_status(self, text: str, milliseconds: int) -> None:
         """A passing sentence (the status bar), gone after `milliseconds`."""
+        ...
+
+    def use_settings(self, settings: Settings) -> None:
+        """Follow the settings from now on (how long a copied token stays on the clipboard)."""
         ...
 
     async def close_dialogs(self) -> None:
