@@ -101,7 +101,7 @@ async def test_a_form_that_would_be_refused_becomes_no_code(setup: Setup) -> Non
     controller = await setup.start()
     setup.view.account = WORK.account_id
     setup.view.video = "not a video"
-    with pytest.raises(ValidationError, match="Video ID .not a video."):
+    with pytest.raises(ValidationError, match="Video ID 'not a video'"):
         controller.tools.form_snippets()
     setup.view.video = VIDEO
     setup.view.chosen_engine = SigningEngine.LOCAL  # no key held: nothing signs

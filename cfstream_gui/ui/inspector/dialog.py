@@ -16,7 +16,6 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QGroupBox,
@@ -34,6 +33,7 @@ from cfstream_gui.core.inspection import TokenInspectError, TokenReport, inspect
 from cfstream_gui.core.keys.signing_key import SigningKey
 from cfstream_gui.core.token_signature import SignatureState
 from cfstream_gui.ui.common.async_support import BackgroundTasks
+from cfstream_gui.ui.common.clipboard import copy_secret
 from cfstream_gui.ui.common.inline_message import InlineMessage, buddy_label
 from cfstream_gui.ui.common.style import Tone, monospace_font, text_color
 from cfstream_gui.ui.common.widgets import push_button
@@ -225,10 +225,11 @@ class InspectorDialog(QDialog):
     def _copy_json(self) -> None:
         if self.report is None:
             return
-        now = int(self._setup().clock())
-        text = json.dumps(self.report.to_json(now), indent=2, ensure_ascii=True)
-        QGuiApplication.clipboard().setText(text)
-        self.statusLabel.setText("Copied the report as JSON.")
+        setup = self._setup()
+        text = json.dumps(self.report.to_json(int(setup.clock())), indent=2, ensure_ascii=True)
+        # The report holds the token, a credential for the video until it expires.
+        copy_secret(text, setup.clipboard_clear_seconds)
+        self.statusLabel.setText("Copied the report (with the token) as JSON.")
 
 
 def _padded(widget: QWidget) -> QWidget:

@@ -50,8 +50,11 @@ HINT = "Leave the viewer empty to ask as this computer."
 
 def headline(report: PlaybackReport) -> str:
     """'Plays', 'Blocked by rule 2', 'Plays, but the MP4 download: MP4 not enabled'."""
-    words = report.headline
-    return words[:1].upper() + words[1:]
+    return _first_upper(report.headline)
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def headline_tone(report: PlaybackReport) -> Tone:
@@ -67,7 +70,7 @@ def asset_lines(report: PlaybackReport) -> list[str]:
     lines = []
     for asset in report.assets:
         status = "no answer" if asset.status is None else str(asset.status)
-        line = f"{ASSET_LABELS[asset.kind].capitalize()}: {status}, {asset.words}"
+        line = f"{_first_upper(ASSET_LABELS[asset.kind])}: {status}, {asset.words}"
         if asset.detail:
             line += f". {asset.detail}"
         lines.append(line)

@@ -17,6 +17,7 @@ from functools import partial
 
 from cfstream_gui.core.keys.signing_key import SigningKey
 from cfstream_gui.core.models import AccessRule
+from cfstream_gui.core.settings import CLIPBOARD_CLEAR_SECONDS, Settings
 from cfstream_gui.core.snippets import Snippets, build_snippets
 from cfstream_gui.core.token_service import TokenService
 from cfstream_gui.ui.account.tokens import ApiTokens
@@ -38,6 +39,7 @@ class ToolsSetup:
     load_key: KeyLoader | None = None
     customer_code: str | None = None
     delivery_base: str | None = None
+    clipboard_clear_seconds: int = 0  # the setting: a copied token leaves the clipboard then
 
     def holds(self, key_id: str | None) -> bool:
         return key_id is not None and self.load_key is not None and key_id in self.key_ids
@@ -51,18 +53,21 @@ class ToolSources:
         tokens: ApiTokens,
         keys: KeyActions,
         service: TokenService,
+        settings: Callable[[], Settings] = Settings,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._view = view
         self._tokens = tokens
         self._keys = keys
         self._service = service
+        self._settings = settings
         self._clock = clock
 
     def setup(self) -> ToolsSetup:
         profile = self._tokens.profile()
+        clear = self._settings()[CLIPBOARD_CLEAR_SECONDS]
         if profile is None:
-            return ToolsSetup(clock=self._clock)
+            return ToolsSetup(clock=self._clock, clipboard_clear_seconds=clear)
         known = self._service.known_code(
             profile, self._view.account_id(), self._view.pasted_customer_code()
         )
@@ -72,6 +77,7 @@ class ToolSources:
             load_key=partial(load_held_key, self._keys.store(), profile.name),
             customer_code=known.code,
             delivery_base=profile.delivery_base_url,
+            clipboard_clear_seconds=clear,
         )
 
     def form_rules(self) -> tuple[AccessRule, ...]:

@@ -100,7 +100,12 @@ class WindowController(QObject):
         )
         # What the Tools dialogs (inspector, simulator, playback check, copy as code) work with.
         self.tools = ToolSources(
-            view, tokens=self.tokens, keys=self.keys, service=service, clock=clock
+            view,
+            tokens=self.tokens,
+            keys=self.keys,
+            service=service,
+            settings=self.settings,
+            clock=clock,
         )
         self._saved = SavedForm(profiles, form_store, clock)
         self._rate_limit = gate.RateLimit(clock)
