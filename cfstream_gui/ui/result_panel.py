@@ -152,11 +152,15 @@ class ResultPanel(QWidget):
         status.setSpacing(2)
         status.addWidget(self.expiryCountdown)
         status.addWidget(self.tokenRulesSummary)
-        grid.addLayout(status, 2, 0, 1, 4)
-        grid.addLayout(self._tool_buttons(), 3, 0, 1, 4)
+        # The tools beside the status lines, not under them: no extra height for them.
+        below = QHBoxLayout()
+        below.addLayout(status, 1)
+        below.addWidget(self._tool_buttons(), 0, Qt.AlignmentFlag.AlignTop)
+        grid.addLayout(below, 2, 0, 1, 4)
         grid.setColumnStretch(1, 1)
 
-    def _tool_buttons(self) -> QHBoxLayout:
+    def _tool_buttons(self) -> QWidget:
+        """Shown once there is a token (Copy as code is in the Tools menu before that)."""
         self.inspectTokenButton = self._button("inspectTokenButton", "Inspect…")
         self.inspectTokenButton.setAccessibleName("Inspect the token")
         self.checkPlaybackButton = self._button("checkPlaybackButton", "Check playback…")
@@ -167,12 +171,13 @@ class ResultPanel(QWidget):
         self.inspectTokenButton.clicked.connect(self.inspectRequested)
         self.checkPlaybackButton.clicked.connect(self.checkPlaybackRequested)
         self.copyAsCodeButton.clicked.connect(self.copyAsCodeRequested)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
+        self.toolButtons = QWidget()
+        row = QHBoxLayout(self.toolButtons)
+        row.setContentsMargins(0, 2, 0, 0)
+        row.setSpacing(6)
         for button in (self.inspectTokenButton, self.checkPlaybackButton, self.copyAsCodeButton):
             row.addWidget(button)
-        row.addStretch(1)
-        return row
+        return self.toolButtons
 
     def _output_field(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
         field = QLineEdit()
@@ -296,8 +301,7 @@ class ResultPanel(QWidget):
         has_token = bool(self._token)
         self.copyTokenButton.setEnabled(has_token)
         self.copyTokenButton.setToolTip("Copy the token to the clipboard" if has_token else "")
-        for tool in (self.inspectTokenButton, self.checkPlaybackButton):
-            tool.setEnabled(has_token)
+        self.toolButtons.setVisible(has_token)
         self._update_mp4_item()
         url = self.current_url()
         self.urlOutput.setText(url or "")

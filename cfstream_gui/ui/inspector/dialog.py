@@ -89,13 +89,16 @@ class InspectorDialog(QDialog):
         self.inputEdit.setPlaceholderText(PLACEHOLDER)
         self.inputEdit.setFont(monospace_font())
         self.inputEdit.setTabChangesFocus(True)
-        self.inputEdit.setFixedHeight(self.inputEdit.fontMetrics().lineSpacing() * 5 + 14)
+        self.inputEdit.setFixedHeight(_lines_tall(self.inputEdit, 5))
         self.message = InlineMessage("inspectorMessage", "Why nothing can be read")
         self.view = ReportView()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.view)
+        # The group box's own background, not the scroll area's darker one.
+        scroll.viewport().setAutoFillBackground(False)
+        self.view.setAutoFillBackground(False)
         self.reportGroup = QGroupBox("What the token says")
         self.reportGroup.setObjectName("inspectorReportGroup")
         QVBoxLayout(self.reportGroup).addWidget(scroll)
@@ -137,7 +140,7 @@ class InspectorDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addLayout(bottom)
-        self.resize(1180, 680)
+        self.resize(1120, 600)
 
     # -- public API -------------------------------------------------------------------------
 
@@ -230,6 +233,15 @@ class InspectorDialog(QDialog):
         # The report holds the token, a credential for the video until it expires.
         copy_secret(text, setup.clipboard_clear_seconds)
         self.statusLabel.setText("Copied the report (with the token) as JSON.")
+
+
+def _lines_tall(edit: QPlainTextEdit, lines: int) -> int:
+    """The height that shows exactly `lines` lines of `edit`'s text, no half line below."""
+    margins = edit.contentsMargins()
+    # The document's margin above the first line only: below the last shown line, the next
+    # line would start at once, and half of it would show.
+    top = int(edit.document().documentMargin())
+    return edit.fontMetrics().lineSpacing() * lines + top + margins.top() + margins.bottom()
 
 
 def _padded(widget: QWidget) -> QWidget:

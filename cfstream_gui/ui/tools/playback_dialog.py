@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
-from cfstream_gui.ui.common.inline_message import buddy_label, enable_clear_button
+from cfstream_gui.ui.common.inline_message import align_labels, buddy_label, enable_clear_button
 from cfstream_gui.ui.common.style import monospace_font
 from cfstream_gui.ui.common.widgets import push_button
 from cfstream_gui.ui.tools.playback_panel import PlaybackPanel
@@ -41,9 +49,9 @@ class PlaybackDialog(QDialog):
         self.panel = PlaybackPanel(setup)
         self.sourceEdit.textChanged.connect(self.panel.set_source)
         self.closeButton = push_button("playbackCloseButton", "Close", self.reject)
-        source_row = QHBoxLayout()
-        source_row.addWidget(buddy_label("&Token or link:", self.sourceEdit))
-        source_row.addWidget(self.sourceEdit, 1)
+        source_row = QFormLayout()
+        source_row.addRow(buddy_label("&Token or link:", self.sourceEdit), self.sourceEdit)
+        align_labels(source_row, self.panel.viewer.form_layout)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.closeButton)
@@ -52,7 +60,7 @@ class PlaybackDialog(QDialog):
         layout.addLayout(source_row)
         layout.addWidget(self.panel, 1)
         layout.addLayout(buttons)
-        self.resize(760, 520)
+        self.resize(780, 400)
         self.set_source(text)
 
     def set_source(self, text: str) -> None:

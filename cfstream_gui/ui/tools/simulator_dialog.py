@@ -40,7 +40,7 @@ class SimulatorDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.panel, 1)
         layout.addLayout(buttons)
-        self.resize(640, 520)
+        self.resize(640, 400)
         self.refresh()
 
     def refresh(self) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cfstream_gui.core.models import AccessRule, RuleType
+from cfstream_gui.core.models import MAX_RULES, AccessRule, RuleType
 from cfstream_gui.core.simulate import Outcome, SimulationError, describe_rule, simulate
 from cfstream_gui.core.validation import normalize_rule
 from cfstream_gui.ui.common.style import Tone, text_color
@@ -67,7 +67,10 @@ class SimulatorPanel(QWidget):
         self.rulesList.setAccessibleName("Access rules, first to last")
         self.rulesList.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.rulesList.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.rulesList.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # Five rules at most (Cloudflare's limit): five rows tall, like the form's rules table.
+        rows = self.rulesList.fontMetrics().lineSpacing() + 4
+        self.rulesList.setFixedHeight(MAX_RULES * rows + 2 * self.rulesList.frameWidth() + 6)
+        self.rulesList.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.verdictLabel = self._label("simulatorVerdict", "Verdict")
         bold = QFont(self.verdictLabel.font())
         bold.setBold(True)
@@ -78,9 +81,10 @@ class SimulatorPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.viewer)
         layout.addWidget(self.sourceLabel)
-        layout.addWidget(self.rulesList, 1)
+        layout.addWidget(self.rulesList)
         layout.addWidget(self.verdictLabel)
         layout.addWidget(self.reasonLabel)
+        layout.addStretch(1)
         self.refresh()
 
     def _label(self, name: str, accessible: str) -> QLabel:

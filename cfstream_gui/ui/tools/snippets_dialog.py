@@ -88,7 +88,7 @@ class SnippetsDialog(QDialog):
         layout.addWidget(self.envLabel)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
-        self.resize(860, 640)
+        self.resize(1060, 640)
         self.refresh()
 
     def _tab(self, stem: str, what: str) -> QWidget:
