@@ -1,4 +1,4 @@
-"""The main window's menu bar (Edit, Keys, Tools, Help) and the About box.
+"""The main window's menu bar (File, Edit, Keys, Tools, Help) and the About box.
 
 The actions carry objectNames from the automation contract (docs/automation.md), so tests and
 scripts can trigger them without opening a menu.
@@ -29,6 +29,9 @@ DOCS_LINKS = (
 
 @dataclass(frozen=True)
 class MenuActions:
+    quit: QAction
+    copy_token: QAction
+    copy_url: QAction
     settings: QAction
     signing_keys: QAction
     import_key: QAction
@@ -56,6 +59,17 @@ def _action(
 def build_menus(window: QMainWindow) -> MenuActions:
     """Fill the window's menu bar; the caller connects the actions."""
     actions = MenuActions(
+        quit=_action(window, "quitAction", "&Quit", "Close the window and end the app", "Ctrl+Q"),
+        copy_token=_action(
+            window,
+            "copyTokenAction",
+            "Copy &token",
+            "Copy the token to the clipboard",
+            "Ctrl+Shift+C",
+        ),
+        copy_url=_action(
+            window, "copyUrlAction", "Copy &URL", "Copy the chosen playback link", "Ctrl+L"
+        ),
         settings=_action(
             window, "settingsAction", "&Settings…", "Defaults, link host and clipboard", "Ctrl+,"
         ),
@@ -108,10 +122,16 @@ def build_menus(window: QMainWindow) -> MenuActions:
         ),
         about=_action(window, "aboutAction", "&About cfstream-gui", "Version, docs and secrets"),
     )
-    # Where each platform expects it: macOS moves it to the application menu.
+    # Where each platform expects them: macOS moves both to the application menu.
+    actions.quit.setMenuRole(QAction.MenuRole.QuitRole)
     actions.settings.setMenuRole(QAction.MenuRole.PreferencesRole)
     bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addAction(actions.quit)
     edit = bar.addMenu("&Edit")
+    edit.addAction(actions.copy_token)
+    edit.addAction(actions.copy_url)
+    edit.addSeparator()
     edit.addAction(actions.settings)
     keys = bar.addMenu("&Keys")
     keys.addAction(actions.signing_keys)
