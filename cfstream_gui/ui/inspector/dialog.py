@@ -35,7 +35,7 @@ from cfstream_gui.core.token_signature import SignatureState
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.common.clipboard import copy_secret
 from cfstream_gui.ui.common.inline_message import InlineMessage, buddy_label
-from cfstream_gui.ui.common.style import Tone, monospace_font, text_color
+from cfstream_gui.ui.common.style import Tone, monospace_font, set_tone
 from cfstream_gui.ui.common.widgets import push_button
 from cfstream_gui.ui.inspector.report_text import (
     Line,
@@ -93,6 +93,8 @@ class InspectorDialog(QDialog):
         self.message = InlineMessage("inspectorMessage", "Why nothing can be read")
         self.view = ReportView()
         scroll = QScrollArea()
+        scroll.setObjectName("inspectorReportScroll")
+        scroll.setAccessibleName("What the token says")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.view)
@@ -215,7 +217,7 @@ class InspectorDialog(QDialog):
     def _show_nothing(self, sentence: str) -> None:
         self.report = None
         self.message.setText(sentence)
-        self.message.setStyleSheet(f"color: {text_color(Tone.ERROR, self.palette()).name()};")
+        set_tone(self.message, Tone.ERROR)
         self.message.setVisible(bool(sentence))
         self.view.clear()
         self.reportGroup.setEnabled(False)

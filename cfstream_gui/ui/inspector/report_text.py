@@ -67,13 +67,11 @@ def rules_text(report: TokenReport) -> str:
 
 def problem_lines(report: TokenReport) -> list[Line]:
     """What Cloudflare would refuse (problems), then what looks unintended (warnings)."""
-    lines = []
-    for problem in report.problems:
-        if problem.severity is Severity.ERROR:
-            lines.append(Line(f"Problem: {problem.message}", Tone.ERROR))
-        else:
-            lines.append(Line(f"Warning: {problem.message}", Tone.WARNING))
-    return lines
+    errors = [Line(p.message, Tone.ERROR) for p in report.problems if p.severity is Severity.ERROR]
+    warnings = [
+        Line(p.message, Tone.WARNING) for p in report.problems if p.severity is Severity.WARNING
+    ]
+    return errors + warnings
 
 
 def rules_unreadable(report: TokenReport) -> str | None:

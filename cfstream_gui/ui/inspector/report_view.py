@@ -4,13 +4,11 @@ Cloudflare would refuse or what looks unintended."""
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QSizePolicy, QWidget
 
 from cfstream_gui.core.inspection import TokenReport
-from cfstream_gui.ui.common.style import monospace_font, text_color
+from cfstream_gui.ui.common.style import Tone, monospace_font, set_tone
 from cfstream_gui.ui.inspector.report_text import (
     Line,
     moment_text,
@@ -31,7 +29,8 @@ ROWS = (
     ("CustomerCode", "Customer code:", "Customer code of the link"),
     ("Rules", "Rules:", "Access rules in plain words"),
     ("Signature", "Signature:", "Signature"),
-    ("Problems", "Problems:", "Problems and warnings"),
+    ("Problems", "Problems:", "What Cloudflare would refuse"),
+    ("Warnings", "Warnings:", "What looks unintended"),
 )
 
 
@@ -54,7 +53,6 @@ class ReportView(QWidget):
             field.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
             self.fields[stem] = field
             self.form.addRow(label, field)
-        self.fields["Problems"].setTextFormat(Qt.TextFormat.RichText)  # escaped, for colours
         for stem in ("Video", "KeyId"):
             self.fields[stem].setFont(monospace_font())
 
@@ -89,22 +87,15 @@ class ReportView(QWidget):
     def _set(self, stem: str, text: str, line: Line | None = None) -> None:
         field = self.fields[stem]
         field.setText(text)
-        tone = line.tone if line is not None else None
-        color = "" if tone is None else f"color: {text_color(tone, self.palette()).name()};"
-        field.setStyleSheet(color)
-        field.setProperty("tone", "" if tone is None else tone.value)
+        # Picked for the palette, and again when it changes (the system turned dark).
+        set_tone(field, line.tone if line is not None else None)
 
     def _show_problems(self, lines: list[Line]) -> None:
         self.problems = [line.text for line in lines]
-        html = "<br>".join(
-            f"<span style='color:{text_color(line.tone, self.palette()).name()}'>"
-            f"{escape(line.text)}</span>"
-            if line.tone is not None
-            else escape(line.text)
-            for line in lines
-        )
-        self.fields["Problems"].setText(html)
-        self._row_visible("Problems", bool(lines))
+        for stem, tone in (("Problems", Tone.ERROR), ("Warnings", Tone.WARNING)):
+            texts = [line.text for line in lines if line.tone is tone]
+            self._set(stem, "\n".join(texts), Line("", tone))
+            self._row_visible(stem, bool(texts))
 
     def _row_visible(self, stem: str, visible: bool) -> None:
         self.form.setRowVisible(self.fields[stem], visible)

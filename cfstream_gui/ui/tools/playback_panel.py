@@ -36,7 +36,7 @@ from cfstream_gui.core.playback_check import (
 from cfstream_gui.core.playback_target import PlaybackTarget, PlaybackTargetError, playback_target
 from cfstream_gui.core.simulate import Viewer
 from cfstream_gui.ui.common.async_support import BackgroundTasks
-from cfstream_gui.ui.common.style import Tone, text_color
+from cfstream_gui.ui.common.style import Tone, set_tone
 from cfstream_gui.ui.common.widgets import push_button
 from cfstream_gui.ui.tools.sources import ToolsSetup
 from cfstream_gui.ui.tools.thumbnail import thumbnail_pixmap
@@ -235,9 +235,7 @@ class PlaybackPanel(QWidget):
             self.thumbnailLabel.show()
 
     def _say(self, text: str, tone: Tone | None) -> None:
-        color = "" if tone is None else f"color: {text_color(tone, self.palette()).name()};"
-        self.verdictLabel.setStyleSheet(color)
-        self.verdictLabel.setProperty("tone", "" if tone is None else tone.value)
+        set_tone(self.verdictLabel, tone)
         self._set(self.verdictLabel, text)
 
     def _set(self, label: QLabel, text: str) -> None:

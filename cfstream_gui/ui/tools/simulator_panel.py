@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from cfstream_gui.core.models import MAX_RULES, AccessRule, RuleType
 from cfstream_gui.core.simulate import Outcome, SimulationError, describe_rule, simulate
 from cfstream_gui.core.validation import normalize_rule
-from cfstream_gui.ui.common.style import Tone, text_color
+from cfstream_gui.ui.common.style import Tone, set_tone
 from cfstream_gui.ui.tools.viewer_fields import NO_VIEWER, ViewerFields
 
 NO_RULES = "No access rules: every viewer is allowed."
@@ -161,7 +161,5 @@ class SimulatorPanel(QWidget):
     def _say(self, verdict: str, reason: str, tone: Tone | None) -> None:
         self.verdictLabel.setText(verdict)
         self.verdictLabel.setVisible(bool(verdict))
-        color = "" if tone is None else f"color: {text_color(tone, self.palette()).name()};"
-        self.verdictLabel.setStyleSheet(color)
-        self.verdictLabel.setProperty("tone", "" if tone is None else tone.value)
+        set_tone(self.verdictLabel, tone)
         self.reasonLabel.setText(reason)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from cfstream_gui.core.snippets import Snippets
 from cfstream_gui.core.validation import ValidationError
 from cfstream_gui.ui.common.inline_message import InlineMessage
-from cfstream_gui.ui.common.style import Tone, monospace_font, text_color
+from cfstream_gui.ui.common.style import Tone, monospace_font, set_tone
 from cfstream_gui.ui.common.widgets import push_button
 
 SnippetsSource = Callable[[], Snippets]
@@ -142,7 +142,7 @@ class SnippetsDialog(QDialog):
         self.envLabel.setText(env_text(snippets) if snippets is not None else "")
         self.envLabel.setVisible(snippets is not None)
         self.message.setText(problem)
-        self.message.setStyleSheet(f"color: {text_color(Tone.ERROR, self.palette()).name()};")
+        set_tone(self.message, Tone.ERROR)
         self.message.setVisible(bool(problem))
         self.statusLabel.clear()
 
