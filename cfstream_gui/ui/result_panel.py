@@ -162,11 +162,8 @@ class ResultPanel(QWidget):
         status.addWidget(self.staleLabel)
         status.addWidget(self.expiryCountdown)
         status.addWidget(self.tokenRulesSummary)
-        # The tools beside the status lines, not under them: no extra height for them.
-        below = QHBoxLayout()
-        below.addLayout(status, 1)
-        below.addWidget(self._tool_buttons(), 0, Qt.AlignmentFlag.AlignTop)
-        grid.addLayout(below, 2, 0, 1, 4)
+        grid.addLayout(status, 2, 0, 1, 4)
+        grid.addWidget(self._tool_buttons(), 3, 0, 1, 4)
         grid.setColumnStretch(1, 1)
 
     def _tool_buttons(self) -> QWidget:
@@ -187,6 +184,7 @@ class ResultPanel(QWidget):
         row.setSpacing(6)
         for button in (self.inspectTokenButton, self.checkPlaybackButton, self.copyAsCodeButton):
             row.addWidget(button)
+        row.addStretch(1)
         return self.toolButtons
 
     def _output_field(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
