@@ -12,10 +12,11 @@ from typing import Any
 import jwt
 import pytest
 
+from cfstream_gui.core.batch import parse_rule_list
 from cfstream_gui.core.models import AccessRule
 from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui.batch.dialog import BatchDialog
-from cfstream_gui.ui.batch.options import parse_rules, rules_text
+from cfstream_gui.ui.batch.options import rules_text
 from tests.ui.batch_kit import (  # noqa: F401 - fixtures
     NOW,
     DialogFactory,
@@ -104,7 +105,7 @@ def test_rules_written_out_read_back_the_same() -> None:
     )
     text = rules_text(rules)
     assert text == "allow country US,CA; allow ip 203.0.113.0/24,2001:db8::/32; block any"
-    assert parse_rules(text) == rules
+    assert parse_rule_list(text) == rules
 
 
 def test_the_window_offers_its_rules_and_download_choice_to_the_batch(

@@ -13,7 +13,8 @@ from typing import Final, Literal
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QWidget
 
-from cfstream_gui.core.batch import BatchDefaults, RuleSyntaxError, parse_rule_text
+from cfstream_gui.core.batch import BatchDefaults, RuleSyntaxError, parse_rule_list
+from cfstream_gui.core.batch.input import RULE_SEPARATOR
 from cfstream_gui.core.models import RULE_TYPE_ALIASES, AccessRule, RuleType
 from cfstream_gui.core.timeparse import TimeParseError, describe, parse_when, to_epoch
 from cfstream_gui.core.validation import Problem, Severity
@@ -22,7 +23,6 @@ from cfstream_gui.ui.common.inline_message import InlineMessage, buddy_label, wi
 from cfstream_gui.ui.common.style import monospace_font, set_tone
 
 DEFAULT_EXP = "1h"
-RULE_SEPARATOR = ";"  # as in a CSV row's rules column
 NO_KEYS = "No signing key is held here; create or import one under Signing keys first."
 NBF_UNSET = "Not set: each token is valid from the moment it is signed."
 RULES_UNSET = "No rules: anyone with a link can watch (a CSV row's own rules still apply)."
@@ -50,18 +50,6 @@ def rules_text(rules: Sequence[AccessRule]) -> str:
         values = ",".join(rule.values)
         parts.append(" ".join(part for part in (rule.action, kind, values) if part))
     return f"{RULE_SEPARATOR} ".join(parts)
-
-
-def parse_rules(text: str) -> tuple[AccessRule, ...]:
-    """The rules in `text`; RuleSyntaxError naming the rule that cannot be read."""
-    rules = []
-    parts = [part.strip() for part in text.split(RULE_SEPARATOR)]
-    for number, part in enumerate((p for p in parts if p), start=1):
-        try:
-            rules.append(parse_rule_text(part))
-        except RuleSyntaxError as exc:
-            raise RuleSyntaxError(f"Rule {number} ({part!r}) {exc}.") from None
-    return tuple(rules)
 
 
 class BatchOptions(QWidget):
@@ -210,10 +198,11 @@ class BatchOptions(QWidget):
 
     def _rules(self) -> tuple[AccessRule, ...] | None:
         try:
-            rules = parse_rules(self.rulesEdit.text())
+            rules = parse_rule_list(self.rulesEdit.text())
         except RuleSyntaxError as exc:
+            sentence = str(exc)[:1].upper() + str(exc)[1:]  # "rule 2 (…)" begins the message
             self.rulesMessage.show_problem(
-                self.rulesEdit, Problem("rules", str(exc), Severity.ERROR)
+                self.rulesEdit, Problem("rules", sentence, Severity.ERROR)
             )
             return None
         self.rulesMessage.show_problem(self.rulesEdit, None)
