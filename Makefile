@@ -87,7 +87,8 @@ test-lowest: ## run the core and CLI tests against the oldest dependency release
 screenshots: $(VENV)/.test-installed ## render every window offscreen, light and dark, to docs/screenshots/*.png
 	@for theme in light dark; do \
 	  $(PY) scripts/screenshots.py docs/screenshots --theme $$theme && \
-	  $(PY) scripts/screenshots_keys.py --out-dir docs/screenshots --theme $$theme || exit 1; \
+	  $(PY) scripts/screenshots_keys.py --out-dir docs/screenshots --theme $$theme && \
+	  $(PY) scripts/screenshots_tools.py --out-dir docs/screenshots --theme $$theme || exit 1; \
 	done
 
 screenshots-check: $(VENV)/.test-installed ## render every screenshot twice and fail unless the bytes match

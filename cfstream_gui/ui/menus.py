@@ -36,6 +36,10 @@ class MenuActions:
     signing_keys: QAction
     import_key: QAction
     batch: QAction
+    inspect_token: QAction
+    simulate: QAction
+    check_playback: QAction
+    copy_as_code: QAction
     about: QAction
 
 
@@ -90,6 +94,32 @@ def build_menus(window: QMainWindow) -> MenuActions:
             "Sign tokens for many videos at once with a held key",
             "Ctrl+B",
         ),
+        inspect_token=_action(
+            window,
+            "inspectTokenAction",
+            "&Inspect token…",
+            "What any token or playback link grants, to whom and until when",
+            "Ctrl+I",
+        ),
+        simulate=_action(
+            window,
+            "simulateAction",
+            "&Simulate a viewer…",
+            "Which of the form's rules a viewer (IP, country) meets first, and the verdict",
+        ),
+        check_playback=_action(
+            window,
+            "checkPlaybackAction",
+            "Check &playback…",
+            "Ask the edge whether a token really plays, and why not",
+            "Ctrl+Shift+P",
+        ),
+        copy_as_code=_action(
+            window,
+            "copyAsCodeAction",
+            "Copy as &code…",
+            "The form's token from your own backend: curl, Python or a Worker",
+        ),
         about=_action(window, "aboutAction", "&About cfstream-gui", "Version, docs and secrets"),
     )
     # Where each platform expects them: macOS moves both to the application menu.
@@ -108,6 +138,14 @@ def build_menus(window: QMainWindow) -> MenuActions:
     keys.addAction(actions.import_key)
     tools = bar.addMenu("&Tools")
     tools.addAction(actions.batch)
+    tools.addSeparator()
+    for action in (
+        actions.inspect_token,
+        actions.simulate,
+        actions.check_playback,
+        actions.copy_as_code,
+    ):
+        tools.addAction(action)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(actions.about)
     return actions

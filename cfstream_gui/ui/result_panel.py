@@ -14,6 +14,7 @@ from PySide6.QtGui import QDesktopServices, QPalette, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -96,6 +97,10 @@ class ResultPanel(QWidget):
     previewFailed = Signal(str)
     # What can be copied or previewed may have changed (a token came, the link kind changed).
     linksChanged = Signal()
+    # The tools beside the token: inspect it, check that it plays, the form's token as code.
+    inspectRequested = Signal()
+    checkPlaybackRequested = Signal()
+    copyAsCodeRequested = Signal()
 
     def __init__(self, clock: Callable[[], float] = time.time, parent: QWidget | None = None):
         super().__init__(parent)
@@ -158,7 +163,29 @@ class ResultPanel(QWidget):
         status.addWidget(self.expiryCountdown)
         status.addWidget(self.tokenRulesSummary)
         grid.addLayout(status, 2, 0, 1, 4)
+        grid.addWidget(self._tool_buttons(), 3, 0, 1, 4)
         grid.setColumnStretch(1, 1)
+
+    def _tool_buttons(self) -> QWidget:
+        """Shown once there is a token (Copy as code is in the Tools menu before that)."""
+        self.inspectTokenButton = self._button("inspectTokenButton", "Inspect…")
+        self.inspectTokenButton.setAccessibleName("Inspect the token")
+        self.checkPlaybackButton = self._button("checkPlaybackButton", "Check playback…")
+        self.checkPlaybackButton.setAccessibleName("Check that the token plays")
+        self.copyAsCodeButton = self._button("copyAsCodeButton", "Copy as code…")
+        self.copyAsCodeButton.setAccessibleName("Copy the form's token as code")
+        self.copyAsCodeButton.setToolTip("The form's token from your own backend")
+        self.inspectTokenButton.clicked.connect(self.inspectRequested)
+        self.checkPlaybackButton.clicked.connect(self.checkPlaybackRequested)
+        self.copyAsCodeButton.clicked.connect(self.copyAsCodeRequested)
+        self.toolButtons = QWidget()
+        row = QHBoxLayout(self.toolButtons)
+        row.setContentsMargins(0, 2, 0, 0)
+        row.setSpacing(6)
+        for button in (self.inspectTokenButton, self.checkPlaybackButton, self.copyAsCodeButton):
+            row.addWidget(button)
+        row.addStretch(1)
+        return self.toolButtons
 
     def _output_field(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
         field = QLineEdit()
@@ -195,6 +222,9 @@ class ResultPanel(QWidget):
             self.urlOutput,
             self.copyUrlButton,
             self.previewButton,
+            self.inspectTokenButton,
+            self.checkPlaybackButton,
+            self.copyAsCodeButton,
         ]
 
     # -- public API -------------------------------------------------------------------------
@@ -265,6 +295,13 @@ class ResultPanel(QWidget):
         self.urlKindCombo.setCurrentIndex(index)
         return True
 
+    def playback_text(self) -> str:
+        """What a playback check of this token asks: its HLS link, which points where the
+        token plays; the bare token when there are no links."""
+        if not self._token:
+            return ""
+        return self._urls.hls if self._urls is not None else self._token
+
     def current_url(self) -> str | None:
         return self._urls.get(self.url_kind()) if self._urls and self._token else None
 
@@ -307,6 +344,7 @@ class ResultPanel(QWidget):
         has_token = bool(self._token)
         self.copyTokenButton.setEnabled(has_token)
         self.copyTokenButton.setToolTip("Copy the token to the clipboard" if has_token else "")
+        self.toolButtons.setVisible(has_token)
         self._update_mp4_item()
         url = self.current_url()
         self.urlOutput.setText(url or "")

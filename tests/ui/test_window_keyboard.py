@@ -125,6 +125,9 @@ def test_tab_reads_down_the_form_then_down_the_result(
         "urlOutput",
         "copyUrlButton",
         "previewButton",
+        "inspectTokenButton",
+        "checkPlaybackButton",
+        "copyAsCodeButton",
         "showRequestToggle",
         "requestPreview",
     ]

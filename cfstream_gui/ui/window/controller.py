@@ -38,6 +38,7 @@ from cfstream_gui.ui.account.tokens import NO_KEYRING_FIX, NO_KEYRING_TEXT, ApiT
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.form.request_preview import preview_text
 from cfstream_gui.ui.keys.held_keys import KEY_ERRORS, HeldKeys
+from cfstream_gui.ui.tools.sources import ToolSources
 from cfstream_gui.ui.window import gate
 from cfstream_gui.ui.window.key_actions import KeyActions
 from cfstream_gui.ui.window.made_from import MadeFrom
@@ -97,6 +98,15 @@ class WindowController(QObject):
             clock=clock,
             settings=self.settings,
             parent=self,
+        )
+        # What the Tools dialogs (inspector, simulator, playback check, copy as code) work with.
+        self.tools = ToolSources(
+            view,
+            tokens=self.tokens,
+            keys=self.keys,
+            service=service,
+            settings=self.settings,
+            clock=clock,
         )
         self._saved = SavedForm(profiles, form_store, clock)
         self._rate_limit = gate.RateLimit(clock)

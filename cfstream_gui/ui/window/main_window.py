@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -51,6 +52,9 @@ from cfstream_gui.ui.window.output_column import OutputColumn
 from cfstream_gui.ui.window.placement import Placement
 from cfstream_gui.ui.window.saved_form import FormValues
 
+if TYPE_CHECKING:  # imported when the first Tools dialog opens: none is needed to start
+    from cfstream_gui.ui.tools.tool_dialogs import ToolDialogs
+
 KEEP_FOR_SESSION_TEXT = "Keep for this session only"
 
 
@@ -74,6 +78,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("cfstream-gui")
         self._closing = False
         self._shut_down = False
+        self._tools: ToolDialogs | None = None
         self.banner = ErrorBanner()
         self.account = AccountPanel()
         self.form = TokenForm(clock)
@@ -130,6 +135,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.copy_url.triggered.connect(self.result.copyUrlButton.click)
         self.result.linksChanged.connect(self._sync_copy_actions)
         self._sync_copy_actions()
+        self._attach_tools()
         controller.shutDown.connect(self._on_shut_down)
 
     def _layout(self, preview_choice: bool | None) -> None:
@@ -215,6 +221,31 @@ class MainWindow(QMainWindow):
             self.show_status(NO_PROFILE, 8000)
             return
         self.keys.open_batch(setup)
+
+    def _attach_tools(self) -> None:
+        actions, result = self.menu_actions, self.result
+        actions.inspect_token.triggered.connect(lambda: self.tools().open_inspector())
+        actions.simulate.triggered.connect(lambda: self.tools().open_simulator())
+        actions.check_playback.triggered.connect(
+            lambda: self.tools().open_playback(result.playback_text())
+        )
+        actions.copy_as_code.triggered.connect(lambda: self.tools().open_snippets())
+        result.inspectRequested.connect(lambda: self.tools().open_inspector(result.token()))
+        result.checkPlaybackRequested.connect(
+            lambda: self.tools().open_playback(result.playback_text())
+        )
+        result.copyAsCodeRequested.connect(lambda: self.tools().open_snippets())
+
+    def tools(self) -> ToolDialogs:
+        """The Tools dialogs (inspector, simulator, playback check, copy as code), made when
+        the first one opens."""
+        if self._tools is None:
+            from cfstream_gui.ui.tools.tool_dialogs import ToolDialogs
+
+            self._tools = ToolDialogs(self, self.controller.tools)
+            self.form.changed.connect(self._tools.form_changed)
+            self.account.accountIdChanged.connect(self._tools.form_changed)
+        return self._tools
 
     @qasync.asyncSlot()  # type: ignore[untyped-decorator]
     async def _show_about(self) -> None:
@@ -348,6 +379,8 @@ class MainWindow(QMainWindow):
         if self.settings_dialog is not None:
             self.settings_dialog.reject()
         await self.keys.close_dialogs()
+        if self._tools is not None:
+            await self._tools.close_dialogs()
 
     # -- closing ----------------------------------------------------------------------------
 
