@@ -88,6 +88,7 @@ screenshots: $(VENV)/.test-installed ## render every window offscreen, light and
 	@for theme in light dark; do \
 	  $(PY) scripts/screenshots.py docs/screenshots --theme $$theme && \
 	  $(PY) scripts/screenshots_keys.py --out-dir docs/screenshots --theme $$theme && \
+	  $(PY) scripts/screenshots_tools.py --out-dir docs/screenshots --theme $$theme && \
 	  $(PY) scripts/screenshots_accounts.py --out-dir docs/screenshots --theme $$theme || exit 1; \
 	done
 

@@ -32,7 +32,9 @@ from cfstream_gui.core.storage.form_state import FormStore, SessionFormStore
 from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore, keyring_timeout
+from cfstream_gui.core.storage.window_state import WindowStateStore
 from cfstream_gui.core.token_service import TokenService
+from cfstream_gui.ui.common.theme import follow_color_scheme
 from cfstream_gui.ui.crash_dialog import CrashHandler
 from cfstream_gui.ui.window.controller import WindowController
 from cfstream_gui.ui.window.main_window import MainWindow
@@ -92,12 +94,14 @@ def open_main_window(
     env: Mapping[str, str] | None = None,
     session_secrets: SecretStore | None = None,
     settings: SettingsStore | None = None,
+    window_state: WindowStateStore | None = None,
 ) -> MainWindow:
     """The main window (the view) with its controller (which owns what it does), wired and
     showing the profiles and the restored form. `session_secrets` holds the signing keys of
     session-only profiles (the sandbox's), so they never reach `secrets`' keyring. `settings`
-    is where the settings are kept (None: the defaults, in memory)."""
-    window = MainWindow(clock=clock)
+    is where the settings are kept (None: the defaults, in memory). The window opens where
+    `window_state` remembers it, if that still fits a screen."""
+    window = MainWindow(clock=clock, window_state=window_state)
     controller = WindowController(
         window,
         service=TokenService(ClientPool(client_factory), profiles=profiles, clock=clock),
@@ -139,6 +143,7 @@ def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
         session_secrets=session_secrets,
         # Preferences, not account data: the sandbox session reads and keeps them too.
         settings=SettingsStore(env=env),
+        window_state=WindowStateStore(env=env),
     )
     if sandbox is not None:
         offer_a_demo_video(window, sandbox)
@@ -179,6 +184,7 @@ def _application(args_list: list[str]) -> QApplication:
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    follow_color_scheme(app)  # light or dark, as the system is, and as it changes
     icon = app_icon()
     if not icon.isNull():
         app.setWindowIcon(icon)

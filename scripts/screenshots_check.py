@@ -34,6 +34,7 @@ def dialogs_args(out: Path, theme: str) -> list[str]:
 RENDERERS: tuple[tuple[str, Callable[[Path, str], list[str]]], ...] = (
     ("screenshots.py", main_window_args),
     ("screenshots_keys.py", dialogs_args),
+    ("screenshots_tools.py", dialogs_args),
     ("screenshots_accounts.py", dialogs_args),
 )
 # Windows that fill the screen; the smaller dialogs keep their own size.

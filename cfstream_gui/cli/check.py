@@ -14,15 +14,13 @@ import time
 from typing import Any
 
 from cfstream_gui.core.edge_verdicts import EdgeVerdict
-from cfstream_gui.core.playback_check import PlaybackReport, check_playback
+from cfstream_gui.core.playback_check import ASSET_LABELS, PlaybackReport, check_playback
 from cfstream_gui.core.playback_target import PlaybackTargetError, playback_target
 from cfstream_gui.core.simulate import SimulationError, Viewer, parse_viewer
 from cfstream_gui.core.storage.profiles import Profile, ProfileError
 
 from .context import Context
 from .errors import EXIT_API, EXIT_NETWORK, EXIT_OK, UsageError
-
-_LABELS = {"thumbnail": "thumbnail", "hls": "HLS manifest", "mp4": "MP4 download"}
 
 
 def run_check(args: argparse.Namespace, ctx: Context) -> int:
@@ -65,28 +63,15 @@ def _profile(ctx: Context, name: str | None) -> Profile | None:
 
 
 def _print(report: PlaybackReport, ctx: Context) -> None:
-    ctx.say(_headline(report))
-    width = max(len(label) for label in _LABELS.values())
+    ctx.say(report.headline)
+    width = max(len(label) for label in ASSET_LABELS.values())
     for asset in report.assets:
         status = "---" if asset.status is None else str(asset.status)
         detail = f": {asset.detail}" if asset.detail else ""
         # The edge's reason is its own text: `say` escapes anything that could act on a terminal.
-        ctx.say(f"{_LABELS[asset.kind].ljust(width)}  {status}  {asset.words}{detail}")
-    if report.viewer is not None and not report.sandbox:
-        ctx.note(
-            "note: Cloudflare judged the address this computer connects from, not "
-            f"{report.viewer.describe()}."
-        )
-        if report.simulated is not None:
-            ctx.note(f"note: for that viewer the token's rules say: {report.simulated.reason}")
-
-
-def _headline(report: PlaybackReport) -> str:
-    words = report.verdict.words
-    mp4 = report.asset("mp4")
-    if report.plays and mp4 is not None and mp4.verdict is not EdgeVerdict.PLAYS:
-        return f"{words}, but the MP4 download: {mp4.words}"
-    return words
+        ctx.say(f"{ASSET_LABELS[asset.kind].ljust(width)}  {status}  {asset.words}{detail}")
+    for note in report.notes:
+        ctx.note(f"note: {note}")
 
 
 def _exit_code(report: PlaybackReport) -> int:
@@ -102,7 +87,7 @@ def _json(report: PlaybackReport) -> dict[str, Any]:
     return {
         "plays": report.plays,
         "verdict": report.verdict.verdict.value,
-        "words": _headline(report),
+        "words": report.headline,
         "sandbox": report.sandbox,
         "assets": [
             {

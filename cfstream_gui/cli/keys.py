@@ -15,16 +15,17 @@ import argparse
 import asyncio
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
+from typing import TypeVar
 
 from cfstream_gui.core.cloudflare import StreamClient
 from cfstream_gui.core.ids import is_hex_id
 from cfstream_gui.core.keys.checks import KeyImportError
-from cfstream_gui.core.keys.inventory import KeyInventory, KeyRow
+from cfstream_gui.core.keys.inventory import KeyRow
 from cfstream_gui.core.keys.service import KeyNotHeldError, KeyNotSavedError, KeyService
 from cfstream_gui.core.keys.signing_key import SigningKey, unsaved_api_pem
 from cfstream_gui.core.storage.profiles import Profile, ProfileError
@@ -33,6 +34,8 @@ from cfstream_gui.core.validation import Severity, check_signing_key_id
 from .context import SANDBOX_PROFILE, Context, Target, require_account_id, resolve_target
 from .errors import EXIT_KEYRING, EXIT_OK, EXIT_USAGE, UsageError
 from .terminal import safe_text
+
+_T = TypeVar("_T")
 
 # The sandbox run's keyring (now shared with the GUI); the old name stays for importers.
 
@@ -95,6 +98,17 @@ def _service(ctx: Context, target: Target) -> tuple[KeyService, StreamClient]:
     return service, client
 
 
+async def _with_service(
+    ctx: Context, target: Target, action: Callable[[KeyService], Awaitable[_T]]
+) -> _T:
+    """`action` on the target's key service, its API client closed afterwards."""
+    service, client = _service(ctx, target)
+    try:
+        return await action(service)
+    finally:
+        await client.aclose()
+
+
 def _local_service(ctx: Context, profile: Profile) -> KeyService:
     # Keyring-only methods never touch the client, so it needs no token.
     client = StreamClient(None, env=ctx.env)
@@ -106,7 +120,7 @@ def _local_service(ctx: Context, profile: Profile) -> KeyService:
 
 def _list(args: argparse.Namespace, ctx: Context) -> int:
     target = resolve_target(ctx, args.profile, args.account)
-    inventory = asyncio.run(_inventory(ctx, target))
+    inventory = asyncio.run(_with_service(ctx, target, KeyService.inventory))
     if not inventory.account_checked:
         ctx.note(
             "warning: Cloudflare could not be asked, so only the keys held here are listed "
@@ -122,14 +136,6 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
         return EXIT_OK
     _print_table(list(inventory.rows), target.profile.default_key_id, ctx)
     return EXIT_OK
-
-
-async def _inventory(ctx: Context, target: Target) -> KeyInventory:
-    service, client = _service(ctx, target)
-    try:
-        return await service.inventory()
-    finally:
-        await client.aclose()
 
 
 def _print_table(rows: list[KeyRow], default_key: str | None, ctx: Context) -> None:
@@ -150,7 +156,7 @@ def _print_table(rows: list[KeyRow], default_key: str | None, ctx: Context) -> N
 def _create(args: argparse.Namespace, ctx: Context) -> int:
     target = resolve_target(ctx, args.profile, args.account)
     try:
-        key = asyncio.run(_create_key(ctx, target))
+        key = asyncio.run(_with_service(ctx, target, KeyService.create))
     except KeyNotSavedError as exc:
         return _not_saved(exc, ctx)
     print(key.key_id, file=ctx.out)
@@ -161,14 +167,6 @@ def _create(args: argparse.Namespace, ctx: Context) -> int:
         f"{target.profile.name}; Cloudflare will never show it again."
     )
     return EXIT_OK
-
-
-async def _create_key(ctx: Context, target: Target) -> SigningKey:
-    service, client = _service(ctx, target)
-    try:
-        return await service.create()
-    finally:
-        await client.aclose()
 
 
 def _not_saved(exc: KeyNotSavedError, ctx: Context) -> int:
@@ -241,7 +239,7 @@ def _revoke(args: argparse.Namespace, ctx: Context) -> int:
     if not args.yes and not _confirmed(key_id, ctx):
         print("Not revoked.", file=ctx.out)
         return EXIT_USAGE
-    asyncio.run(_revoke_key(ctx, target, key_id))
+    asyncio.run(_with_service(ctx, target, lambda keys: keys.revoke(key_id)))
     print(
         f"Revoked signing key {key_id}: every token signed with it stops working, and its "
         "private key is gone from the keyring.",
@@ -260,14 +258,6 @@ def _confirmed(key_id: str, ctx: Context) -> bool:
         )
     print(REVOKE_PROMPT.format(key_id=key_id), end="", file=ctx.err, flush=True)
     return sys.stdin.readline().strip().lower() in {"y", "yes"}
-
-
-async def _revoke_key(ctx: Context, target: Target, key_id: str) -> None:
-    service, client = _service(ctx, target)
-    try:
-        await service.revoke(key_id)
-    finally:
-        await client.aclose()
 
 
 def _drop_default(ctx: Context, target: Target, key_id: str) -> None:
@@ -354,6 +344,6 @@ def signing_key_for(ctx: Context, profile: Profile, key_id: str | None) -> Signi
 
 def _throwaway_key(ctx: Context, profile: Profile) -> SigningKey:
     target = resolve_target(ctx, None, profile.account_id)
-    key = asyncio.run(_create_key(ctx, target))
+    key = asyncio.run(_with_service(ctx, target, KeyService.create))
     ctx.note(f"note: made signing key {key.key_id} in the sandbox, held in memory for this run")
     return key

@@ -14,7 +14,7 @@ from cfstream_gui.core.urls import URL_KINDS
 
 from .errors import UsageError
 from .terminal import safe_text
-from .tool_parsers import add_tool_commands
+from .tool_parsers import add_tool_commands, positive_int
 
 OUTPUT_KINDS: tuple[str, ...] = ("token", "json", *URL_KINDS)
 
@@ -305,18 +305,12 @@ def _add_batch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--downloadable", action="store_true", default=None, help="allow the MP4 download URL"
     )
     sub.add_argument(
-        "--jobs", "-j", type=_jobs, metavar="N", help="worker processes (default: every core)"
+        "--jobs",
+        "-j",
+        type=positive_int,
+        metavar="N",
+        help="worker processes (default: every core)",
     )
-
-
-def _jobs(text: str) -> int:
-    try:
-        jobs = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
-    if jobs < 1:
-        raise argparse.ArgumentTypeError("--jobs must be at least 1")
-    return jobs
 
 
 def _add_sandbox(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -44,7 +44,7 @@ def _add_videos(commands: Commands, subparser: Subparser) -> None:
         "signed URLs on or off for one",
     )
     sub.add_argument("--search", metavar="TEXT", help="only videos whose name contains TEXT")
-    sub.add_argument("--limit", type=_positive, metavar="N", help="at most N videos")
+    sub.add_argument("--limit", type=positive_int, metavar="N", help="at most N videos")
     sub.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
     _add_profile(sub, account=True)
     actions = sub.add_subparsers(dest="videos_command", metavar="ACTION")
@@ -114,7 +114,8 @@ def _add_check(commands: Commands, subparser: Subparser) -> None:
     )
 
 
-def _positive(text: str) -> int:
+def positive_int(text: str) -> int:
+    """A whole number of at least 1 (`--limit`, `--jobs`), or argparse's usage error."""
     try:
         number = int(text)
     except ValueError:

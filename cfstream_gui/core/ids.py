@@ -25,6 +25,14 @@ def is_hex_id(text: str) -> bool:
     return HEX_ID_RE.fullmatch(text) is not None
 
 
+def canonical_id(text: str) -> str:
+    """`text` as it is sent: trimmed, and lower-cased when it is a 32-hex ID (Cloudflare's IDs
+    are lower-case; an upper-case account ID in a path is "not found", which Cloudflare words
+    as an authentication error). Any other shape is kept, for validation to judge."""
+    stripped = text.strip()
+    return stripped.lower() if is_hex_id(stripped) else stripped
+
+
 def is_plausible_id(text: str) -> bool:
     """Whether `text` could be a Cloudflare ID at all: 1 to 32 ASCII letters and digits."""
     return _PLAUSIBLE_ID_RE.fullmatch(text) is not None

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from cfstream_gui.core.ids import canonical_id
+
 MAX_RULES = 5
 MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60
 # What Cloudflare fills in when a request leaves exp / nbf unset (spec + SDK docstrings).
@@ -146,8 +148,13 @@ class TokenRequest:
     pem: str | None = field(default=None, repr=False)
 
     def normalized(self) -> TokenRequest:
-        """The request with every rule normalized; what should go to Cloudflare."""
-        return replace(self, access_rules=tuple(rule.normalized() for rule in self.access_rules))
+        """The request as it should go to Cloudflare: the video ID in its canonical form and
+        every rule normalized."""
+        return replace(
+            self,
+            video_uid=canonical_id(self.video_uid),
+            access_rules=tuple(rule.normalized() for rule in self.access_rules),
+        )
 
     def to_api_body(self) -> dict[str, Any]:
         """The JSON body for `POST .../stream/{video_uid}/token`, in the SDK's key order, with

@@ -25,7 +25,10 @@ ASSETS = {
     "hls": "manifest/video.m3u8",
     "mp4": "downloads/default.mp4",
 }
+ASSET_LABELS = {"thumbnail": "thumbnail", "hls": "HLS manifest", "mp4": "MP4 download"}
 _DETAIL_BYTES = 2048  # of a refusal's body, for its reason; a 4 GB MP4 is never read
+# Stream's thumbnails are tens of kilobytes; an answer far larger is not one worth showing.
+THUMBNAIL_MAX_BYTES = 4 * 1024 * 1024
 _TIMEOUT = 15.0
 
 
@@ -36,6 +39,7 @@ class AssetCheck:
     verdict: EdgeVerdict
     rule_number: int | None = None  # 1-based rule that blocked, when one did
     detail: str = ""  # the edge's own reason, or ours, in a sentence
+    image: bytes | None = None  # the thumbnail as served, when it loaded (and was not huge)
 
     @property
     def words(self) -> str:
@@ -63,6 +67,35 @@ class PlaybackReport:
     def asset(self, kind: str) -> AssetCheck | None:
         return next((a for a in self.assets if a.kind == kind), None)
 
+    @property
+    def headline(self) -> str:
+        """The verdict in words, and the MP4's when only the download fails: 'plays',
+        'blocked by rule 2', 'plays, but the MP4 download: MP4 not enabled'."""
+        words = self.verdict.words
+        mp4 = self.asset("mp4")
+        if self.plays and mp4 is not None and mp4.verdict is not EdgeVerdict.PLAYS:
+            return f"{words}, but the MP4 download: {mp4.words}"
+        return words
+
+    @property
+    def thumbnail(self) -> bytes | None:
+        found = self.asset("thumbnail")
+        return found.image if found is not None else None
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What a person must know to read the verdict: a real edge judged this computer's
+        address, not the viewer asked about; the token's rules were simulated for that one."""
+        if self.viewer is None or self.sandbox:
+            return ()
+        notes = [
+            "Cloudflare judged the address this computer connects from, not "
+            f"{self.viewer.describe()}."
+        ]
+        if self.simulated is not None:
+            notes.append(f"For that viewer the token's rules say: {self.simulated.reason}")
+        return tuple(notes)
+
 
 async def check_playback(
     target: PlaybackTarget,
@@ -76,8 +109,7 @@ async def check_playback(
     kinds = ["thumbnail", "hls"] + (["mp4"] if decoded and decoded.downloadable else [])
     headers = _viewer_headers(viewer) if target.is_sandbox else {}
     owned = client is None
-    # No proxy for a sandbox on loopback; for Cloudflare, whatever this computer is set up for.
-    http = client or httpx.AsyncClient(timeout=_TIMEOUT, trust_env=not target.is_sandbox)
+    http = client or playback_client(target)
     try:
         checks = [await _fetch(http, target, kind, headers) for kind in kinds]
     finally:
@@ -87,6 +119,13 @@ async def check_playback(
     if not target.is_sandbox:
         checks = [_explained(check, decoded, now, simulated, checks) for check in checks]
     return PlaybackReport(tuple(checks), target.is_sandbox, viewer, simulated)
+
+
+def playback_client(target: PlaybackTarget) -> httpx.AsyncClient:
+    """The HTTP client a check of `target` uses. Building one makes a TLS context, which takes
+    a moment: the window builds it in a worker thread and passes it to `check_playback`."""
+    # No proxy for a sandbox on loopback; for Cloudflare, whatever this computer is set up for.
+    return httpx.AsyncClient(timeout=_TIMEOUT, trust_env=not target.is_sandbox)
 
 
 def _decoded(token: str) -> DecodedToken | None:
@@ -113,22 +152,41 @@ async def _fetch(
             status = response.status_code
             said = response.headers.get(VERDICT_HEADER)
             rule = response.headers.get(RULE_HEADER, "")
-            body = b"" if status < 300 else await _first_bytes(response)
+            body = b"" if status < 300 else await _first_bytes(response, _DETAIL_BYTES)
+            image = await _image(response) if kind == "thumbnail" and status < 300 else None
     except httpx.HTTPError as exc:
         detail = f"The edge did not answer ({type(exc).__name__}); check the link and network."
         return AssetCheck(kind, None, EdgeVerdict.UNREACHABLE, None, detail)
     verdict = _verdict(said, status)
     number = int(rule) if rule.isascii() and rule.isdigit() and len(rule) < 3 else None
-    return AssetCheck(kind, status, verdict, number, _reason(body) if target.is_sandbox else "")
+    detail = _reason(body) if target.is_sandbox else ""
+    return AssetCheck(kind, status, verdict, number, detail, image)
 
 
-async def _first_bytes(response: httpx.Response) -> bytes:
-    chunks = b""
-    async for chunk in response.aiter_bytes():
-        chunks += chunk
-        if len(chunks) >= _DETAIL_BYTES:
-            break
-    return chunks[:_DETAIL_BYTES]
+async def _image(response: httpx.Response) -> bytes | None:
+    """The thumbnail's bytes to show; None when too large or cut off (the edge did say yes)."""
+    try:
+        image = await _first_bytes(response, THUMBNAIL_MAX_BYTES + 1)
+    except httpx.HTTPError:
+        return None
+    return image if 0 < len(image) <= THUMBNAIL_MAX_BYTES else None
+
+
+async def _first_bytes(response: httpx.Response, limit: int) -> bytes:
+    read = bytearray()
+    chunks = response.aiter_bytes()
+    try:
+        async for chunk in chunks:
+            read += chunk
+            if len(read) >= limit:
+                break
+    finally:
+        # Closed here when reading stops early, as in cloudflare/_body.py: an abandoned stream
+        # generator left to the event loop is reported as a destroyed pending task.
+        close = getattr(chunks, "aclose", None)
+        if close is not None:
+            await close()
+    return bytes(read[:limit])
 
 
 def _verdict(said: str | None, status: int) -> EdgeVerdict:

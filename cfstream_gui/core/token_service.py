@@ -41,6 +41,7 @@ from cfstream_gui.core.clients import ClientPool
 from cfstream_gui.core.cloudflare import ApiError, BadResponse, StreamClient
 from cfstream_gui.core.credentials import Credentials
 from cfstream_gui.core.customer_codes import detect_code, is_profiles_account, remembered_code
+from cfstream_gui.core.ids import canonical_id
 from cfstream_gui.core.keys.local_signing import sign_locally
 from cfstream_gui.core.keys.service import KeyNotHeldError
 from cfstream_gui.core.keys.signing_key import SigningKey
@@ -132,7 +133,7 @@ class TokenJob:
 
     @property
     def account(self) -> str:
-        return (self.account_id or self.profile.account_id).strip()
+        return canonical_id(self.account_id or self.profile.account_id)
 
 
 @dataclass(frozen=True)
@@ -373,6 +374,6 @@ def _links(
             host_template=job.host_template,
         )
     except ValueError as exc:
-        logger.warning("no playback links: %s", exc)
+        logger.info("no playback links: %s", exc)  # said to the user through links_note
         return None, str(exc)
     return urls, ""

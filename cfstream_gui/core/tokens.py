@@ -31,6 +31,10 @@ _NO_CHECKS: Options = {
 
 # Far past any date a token can name (year 5138 is 11 digits).
 _MAX_TIME_DIGITS = 20
+BAD_HEADER = (
+    "The token's first part (its header) has fields no Stream token has (a kid that is not "
+    "text, or critical extensions); it is not a Stream token."
+)
 
 
 class TokenDecodeError(ValueError):
@@ -79,6 +83,10 @@ def _header(token: str) -> dict[str, Any]:
         header = jwt.get_unverified_header(token)
     except (jwt.DecodeError, binascii.Error, ValueError, RecursionError):
         raise TokenDecodeError(_explain(token)) from None
+    except jwt.InvalidTokenError:
+        # Readable JSON that PyJWT still refuses: a `kid` that is not text, or a `crit` list.
+        # Its own message would quote the hostile value, so say it in our words.
+        raise TokenDecodeError(BAD_HEADER) from None
     return dict(header)
 
 
@@ -88,6 +96,8 @@ def _claims(token: str) -> dict[str, Any]:
     except (jwt.DecodeError, binascii.Error, ValueError, RecursionError):
         # RecursionError: JSON nested thousands deep, which no token is.
         raise TokenDecodeError(_explain(token)) from None
+    except jwt.InvalidTokenError:
+        raise TokenDecodeError(BAD_HEADER) from None
     return dict(claims)
 
 

@@ -52,6 +52,9 @@ class ActionBar(QWidget):
         row.addWidget(self.cancelButton)
         row.addWidget(self.createTokenButton)
 
+    def focus_order(self) -> list[QWidget]:
+        return [self.cancelButton, self.createTokenButton]
+
     def set_busy(self, text: str) -> None:
         self.createTokenButton.setEnabled(False)
         self.createTokenButton.setText("Working…")

@@ -1,4 +1,4 @@
-"""The main window's menu bar (Edit, Keys, Tools, Help) and the About box.
+"""The main window's menu bar (File, Edit, Keys, Tools, Help) and the About box.
 
 The actions carry objectNames from the automation contract (docs/automation.md), so tests and
 scripts can trigger them without opening a menu.
@@ -29,10 +29,17 @@ DOCS_LINKS = (
 
 @dataclass(frozen=True)
 class MenuActions:
+    quit: QAction
+    copy_token: QAction
+    copy_url: QAction
     settings: QAction
     signing_keys: QAction
     import_key: QAction
     batch: QAction
+    inspect_token: QAction
+    simulate: QAction
+    check_playback: QAction
+    copy_as_code: QAction
     about: QAction
 
 
@@ -52,6 +59,17 @@ def _action(
 def build_menus(window: QMainWindow) -> MenuActions:
     """Fill the window's menu bar; the caller connects the actions."""
     actions = MenuActions(
+        quit=_action(window, "quitAction", "&Quit", "Close the window and end the app", "Ctrl+Q"),
+        copy_token=_action(
+            window,
+            "copyTokenAction",
+            "Copy &token",
+            "Copy the token to the clipboard",
+            "Ctrl+Shift+C",
+        ),
+        copy_url=_action(
+            window, "copyUrlAction", "Copy &URL", "Copy the chosen playback link", "Ctrl+L"
+        ),
         settings=_action(
             window, "settingsAction", "&Settings…", "Defaults, link host and clipboard", "Ctrl+,"
         ),
@@ -76,18 +94,58 @@ def build_menus(window: QMainWindow) -> MenuActions:
             "Sign tokens for many videos at once with a held key",
             "Ctrl+B",
         ),
+        inspect_token=_action(
+            window,
+            "inspectTokenAction",
+            "&Inspect token…",
+            "What any token or playback link grants, to whom and until when",
+            "Ctrl+I",
+        ),
+        simulate=_action(
+            window,
+            "simulateAction",
+            "&Simulate a viewer…",
+            "Which of the form's rules a viewer (IP, country) meets first, and the verdict",
+        ),
+        check_playback=_action(
+            window,
+            "checkPlaybackAction",
+            "Check &playback…",
+            "Ask the edge whether a token really plays, and why not",
+            "Ctrl+Shift+P",
+        ),
+        copy_as_code=_action(
+            window,
+            "copyAsCodeAction",
+            "Copy as &code…",
+            "The form's token from your own backend: curl, Python or a Worker",
+        ),
         about=_action(window, "aboutAction", "&About cfstream-gui", "Version, docs and secrets"),
     )
-    # Where each platform expects it: macOS moves it to the application menu.
+    # Where each platform expects them: macOS moves both to the application menu.
+    actions.quit.setMenuRole(QAction.MenuRole.QuitRole)
     actions.settings.setMenuRole(QAction.MenuRole.PreferencesRole)
     bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addAction(actions.quit)
     edit = bar.addMenu("&Edit")
+    edit.addAction(actions.copy_token)
+    edit.addAction(actions.copy_url)
+    edit.addSeparator()
     edit.addAction(actions.settings)
     keys = bar.addMenu("&Keys")
     keys.addAction(actions.signing_keys)
     keys.addAction(actions.import_key)
     tools = bar.addMenu("&Tools")
     tools.addAction(actions.batch)
+    tools.addSeparator()
+    for action in (
+        actions.inspect_token,
+        actions.simulate,
+        actions.check_playback,
+        actions.copy_as_code,
+    ):
+        tools.addAction(action)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(actions.about)
     return actions

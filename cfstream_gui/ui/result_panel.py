@@ -9,11 +9,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QStandardItemModel
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPalette, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from cfstream_gui.core.tokens import DecodedToken, TokenDecodeError, decode_token
 from cfstream_gui.core.urls import URL_KIND_LABELS, URL_KINDS, PlaybackUrls
 from cfstream_gui.ui.common.clipboard import copy_secret
-from cfstream_gui.ui.common.style import Tone, monospace_font, text_color
+from cfstream_gui.ui.common.style import Tone, css_color, monospace_font, set_tone
 from cfstream_gui.ui.form.time_field import format_duration
 
 DEFAULT_URL_KIND = "watch"
@@ -37,6 +38,10 @@ NO_CUSTOMER_CODE = (
 )
 NOT_DOWNLOADABLE = "The token is not downloadable"
 NO_RULES = "No access rules: anyone with the link can watch"
+STALE_TEXT = (
+    "Out of date: the form has changed since this token was made. "
+    "Create again for a token that matches it."
+)
 
 
 def clock_text(epoch: int, now: int) -> str:
@@ -90,6 +95,12 @@ class ResultPanel(QWidget):
     copied = Signal(str)
     # A sentence for the status bar when no browser could be opened.
     previewFailed = Signal(str)
+    # What can be copied or previewed may have changed (a token came, the link kind changed).
+    linksChanged = Signal()
+    # The tools beside the token: inspect it, check that it plays, the form's token as code.
+    inspectRequested = Signal()
+    checkPlaybackRequested = Signal()
+    copyAsCodeRequested = Signal()
 
     def __init__(self, clock: Callable[[], float] = time.time, parent: QWidget | None = None):
         super().__init__(parent)
@@ -97,6 +108,7 @@ class ResultPanel(QWidget):
         self._token = ""
         self._urls: PlaybackUrls | None = None
         self._decoded: DecodedToken | None = None
+        self._stale = False
         self.clipboard_clear_seconds = 0  # the setting: 0 leaves copies on the clipboard
         self._build()
         self.timer = QTimer(self)
@@ -127,6 +139,7 @@ class ResultPanel(QWidget):
         self.tokenRulesSummary.setToolTip(
             "Cloudflare checks the rules in order; the first that matches decides."
         )
+        self.staleLabel = self._status_label("resultStaleLabel", "The token is out of date")
         token_label = QLabel("&Token")
         token_label.setBuddy(self.tokenOutput)
 
@@ -134,10 +147,11 @@ class ResultPanel(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(6)
-        # Copy buttons share a column so they line up; Preview sits alone after them.
+        # Both rows end at the same edge: the token field reaches over the Copy URL column, and
+        # its Copy button stands above Preview.
         grid.addWidget(token_label, 0, 0)
-        grid.addWidget(self.tokenOutput, 0, 1)
-        grid.addWidget(self.copyTokenButton, 0, 2)
+        grid.addWidget(self.tokenOutput, 0, 1, 1, 2)
+        grid.addWidget(self.copyTokenButton, 0, 3)
         grid.addWidget(self.urlKindCombo, 1, 0)
         grid.addWidget(self.urlOutput, 1, 1)
         grid.addWidget(self.copyUrlButton, 1, 2)
@@ -145,10 +159,33 @@ class ResultPanel(QWidget):
         status = QVBoxLayout()
         status.setContentsMargins(0, 2, 0, 0)
         status.setSpacing(2)
+        status.addWidget(self.staleLabel)
         status.addWidget(self.expiryCountdown)
         status.addWidget(self.tokenRulesSummary)
         grid.addLayout(status, 2, 0, 1, 4)
+        grid.addWidget(self._tool_buttons(), 3, 0, 1, 4)
         grid.setColumnStretch(1, 1)
+
+    def _tool_buttons(self) -> QWidget:
+        """Shown once there is a token (Copy as code is in the Tools menu before that)."""
+        self.inspectTokenButton = self._button("inspectTokenButton", "Inspect…")
+        self.inspectTokenButton.setAccessibleName("Inspect the token")
+        self.checkPlaybackButton = self._button("checkPlaybackButton", "Check playback…")
+        self.checkPlaybackButton.setAccessibleName("Check that the token plays")
+        self.copyAsCodeButton = self._button("copyAsCodeButton", "Copy as code…")
+        self.copyAsCodeButton.setAccessibleName("Copy the form's token as code")
+        self.copyAsCodeButton.setToolTip("The form's token from your own backend")
+        self.inspectTokenButton.clicked.connect(self.inspectRequested)
+        self.checkPlaybackButton.clicked.connect(self.checkPlaybackRequested)
+        self.copyAsCodeButton.clicked.connect(self.copyAsCodeRequested)
+        self.toolButtons = QWidget()
+        row = QHBoxLayout(self.toolButtons)
+        row.setContentsMargins(0, 2, 0, 0)
+        row.setSpacing(6)
+        for button in (self.inspectTokenButton, self.checkPlaybackButton, self.copyAsCodeButton):
+            row.addWidget(button)
+        row.addStretch(1)
+        return self.toolButtons
 
     def _output_field(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
         field = QLineEdit()
@@ -177,10 +214,24 @@ class ResultPanel(QWidget):
         label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         return label
 
+    def focus_order(self) -> list[QWidget]:
+        return [
+            self.tokenOutput,
+            self.copyTokenButton,
+            self.urlKindCombo,
+            self.urlOutput,
+            self.copyUrlButton,
+            self.previewButton,
+            self.inspectTokenButton,
+            self.checkPlaybackButton,
+            self.copyAsCodeButton,
+        ]
+
     # -- public API -------------------------------------------------------------------------
 
     def show_token(self, token: str, urls: PlaybackUrls | None) -> None:
         """Show a freshly made token. `urls` is None when the customer code is unknown."""
+        self.set_stale(False)
         self._token = token.strip()
         self._urls = urls
         self.tokenOutput.setText(self._token)
@@ -196,7 +247,30 @@ class ResultPanel(QWidget):
         self.refresh_countdown()
         self.timer.start()
 
+    def set_stale(self, stale: bool) -> None:
+        """Mark the token as made from a form that has changed since: said in a line above
+        it, and the token and link dimmed. Copying still works (and says it is the old one)."""
+        self._stale = stale = stale and bool(self._token)
+        self._set_label(self.staleLabel, STALE_TEXT if stale else "", Tone.WARNING)
+        dim = css_color(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        for field in (self.tokenOutput, self.urlOutput):
+            if field.property("stale") is not stale:  # a style sheet costs a re-polish
+                field.setProperty("stale", stale)
+                field.setStyleSheet(f"color: {dim};" if stale else "")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._stale:
+            dim = css_color(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            for field in (self.tokenOutput, self.urlOutput):
+                if field.styleSheet() != f"color: {dim};":  # the dim grey of the new palette
+                    field.setStyleSheet(f"color: {dim};")
+
+    def is_stale(self) -> bool:
+        return self._stale
+
     def clear(self) -> None:
+        self.set_stale(False)
         self._token = ""
         self._urls = None
         self._decoded = None
@@ -220,6 +294,13 @@ class ResultPanel(QWidget):
             return False
         self.urlKindCombo.setCurrentIndex(index)
         return True
+
+    def playback_text(self) -> str:
+        """What a playback check of this token asks: its HLS link, which points where the
+        token plays; the bare token when there are no links."""
+        if not self._token:
+            return ""
+        return self._urls.hls if self._urls is not None else self._token
 
     def current_url(self) -> str | None:
         return self._urls.get(self.url_kind()) if self._urls and self._token else None
@@ -257,14 +338,13 @@ class ResultPanel(QWidget):
         label.setText(text)
         # An empty line would only leave a gap in the Result box before there is a token.
         label.setVisible(bool(text))
-        color = "" if tone is None else f"color: {text_color(tone, self.palette()).name()};"
-        label.setStyleSheet(color)
-        label.setProperty("tone", "" if tone is None else tone.value)
+        set_tone(label, tone)
 
     def _update_links(self) -> None:
         has_token = bool(self._token)
         self.copyTokenButton.setEnabled(has_token)
         self.copyTokenButton.setToolTip("Copy the token to the clipboard" if has_token else "")
+        self.toolButtons.setVisible(has_token)
         self._update_mp4_item()
         url = self.current_url()
         self.urlOutput.setText(url or "")
@@ -285,6 +365,7 @@ class ResultPanel(QWidget):
         self.previewButton.setToolTip(
             "Open the watch page in your browser" if can_preview else self._missing_url_reason()
         )
+        self.linksChanged.emit()
 
     def _missing_url_reason(self) -> str:
         if not self._token:
@@ -312,13 +393,16 @@ class ResultPanel(QWidget):
     def _copy_token(self) -> None:
         if self._token:
             copy_secret(self._token, self.clipboard_clear_seconds)
-            self.copied.emit("token")
+            self.copied.emit(self._old("token"))
 
     def _copy_url(self) -> None:
         url = self.current_url()
         if url is not None:
             copy_secret(url, self.clipboard_clear_seconds)
-            self.copied.emit(copied_name(self.url_kind()))
+            self.copied.emit(self._old(copied_name(self.url_kind())))
+
+    def _old(self, what: str) -> str:
+        return f"old {what}" if self._stale else what
 
     def _preview(self) -> None:
         if self._urls is None or not self._token:

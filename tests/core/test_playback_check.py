@@ -13,7 +13,7 @@ import jwt
 import pytest
 
 from cfstream_gui.core.edge_verdicts import EdgeVerdict
-from cfstream_gui.core.playback_check import PlaybackReport, check_playback
+from cfstream_gui.core.playback_check import THUMBNAIL_MAX_BYTES, PlaybackReport, check_playback
 from cfstream_gui.core.playback_target import (
     PlaybackTarget,
     PlaybackTargetError,
@@ -75,6 +75,18 @@ async def test_a_good_token_plays(edge: tuple[Sandbox, httpx.Client]) -> None:
     assert report.plays and report.sandbox
     assert words(report) == {"thumbnail": "plays", "hls": "plays", "mp4": "plays"}
     assert [a.status for a in report.assets] == [200, 200, 200]
+
+
+@pytest.mark.asyncio
+async def test_the_thumbnail_that_loaded_is_kept_to_be_shown(
+    edge: tuple[Sandbox, httpx.Client],
+) -> None:
+    sandbox, api = edge
+    report = await check(sandbox, token_for(api, KEYNOTE))
+    assert report.thumbnail is not None and report.thumbnail.startswith(b"\x89PNG\r\n")
+    assert report.headline == "plays"
+    blocked = token_for(api, KEYNOTE, accessRules=[{"type": "any", "action": "block"}])
+    assert (await check(sandbox, blocked)).thumbnail is None
 
 
 @pytest.mark.asyncio
@@ -147,6 +159,7 @@ async def test_mp4_not_enabled_while_the_video_plays(edge: tuple[Sandbox, httpx.
     mp4 = report.asset("mp4")
     assert mp4 is not None and mp4.words == "MP4 not enabled"
     assert mp4.verdict is EdgeVerdict.MP4_NOT_ENABLED
+    assert report.headline == "plays, but the MP4 download: MP4 not enabled"
 
 
 @pytest.mark.asyncio
@@ -283,3 +296,25 @@ async def test_a_real_edge_refusing_only_the_mp4_means_downloads_are_off() -> No
     assert mp4 is not None and mp4.words == "MP4 not enabled"
     # The viewer asked about was simulated, not sent: Cloudflare judges the caller's address.
     assert report.simulated is not None and report.simulated.reason.startswith("No rule matched")
+    assert report.notes == (
+        "Cloudflare judged the address this computer connects from, not a viewer at "
+        "2001:db8::1 in DE.",
+        f"For that viewer the token's rules say: {report.simulated.reason}",
+    )
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("size", "kept"), [(THUMBNAIL_MAX_BYTES, True), (THUMBNAIL_MAX_BYTES + 1, False)]
+)
+async def test_a_thumbnail_too_large_to_be_one_is_not_kept(size: int, kept: bool) -> None:
+    """The edge said yes, so it plays; but megabytes more than any thumbnail are not shown."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"\xff" * size)
+
+    target = playback_target(f"https://customer-abc.cloudflarestream.com/{cloudflare_token()}/x")
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        report = await check_playback(target, now=NOW, client=client)
+    assert report.plays
+    assert (report.thumbnail is not None) is kept

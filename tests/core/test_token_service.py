@@ -341,3 +341,21 @@ async def test_sign_many_uses_the_same_code_rules_and_checks_the_shared_settings
 
     with pytest.raises(ValidationError):
         service.sign_many(rows, key, BatchDefaults(exp=1), profile=profile_for(sb), jobs=1)
+
+
+@pytest.mark.asyncio
+async def test_upper_case_ids_are_sent_in_cloudflares_lower_case(
+    service: TokenService, sb: Sandbox, uid: str, credentials: Credentials
+) -> None:
+    shouting = job(
+        sb,
+        uid,
+        credentials,
+        request=TokenRequest(video_uid=uid.upper()),
+        account_id=ACCOUNT.upper(),
+    )
+    result = await service.make(shouting)
+
+    assert token_requests(sb) == [f"/client/v4/accounts/{ACCOUNT}/stream/{uid}/token"]
+    assert result.decoded.sub == uid
+    assert sb.verify_playback_token(result.token, uid).allowed

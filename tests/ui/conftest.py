@@ -27,6 +27,7 @@ from cfstream_gui.core.settings import SettingsStore
 from cfstream_gui.core.storage.form_state import FormStore
 from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore
+from cfstream_gui.core.storage.window_state import WindowStateStore
 from cfstream_gui.sandbox import Sandbox
 from cfstream_gui.ui.window.main_window import MainWindow
 
@@ -102,6 +103,7 @@ def make_window(qtbot: Any, qloop: qasync.QEventLoop, sandbox: Sandbox) -> Itera
         env: dict[str, str] | None = None,
         clock: Callable[[], float] = time.time,
         settings: SettingsStore | None = None,
+        window_state: WindowStateStore | None = None,
     ) -> MainWindow:
         env = {} if env is None else env
         window = open_main_window(
@@ -115,6 +117,7 @@ def make_window(qtbot: Any, qloop: qasync.QEventLoop, sandbox: Sandbox) -> Itera
             prefer_profile=SANDBOX_PROFILE if use_sandbox_profile else None,
             env=env,
             settings=settings,
+            window_state=window_state,
         )
         window.show()
         qtbot.waitExposed(window)

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest_asyncio
+from keyring.backend import KeyringBackend
 from PySide6.QtWidgets import QApplication
 
 from cfstream_gui.core.clients import ClientPool
@@ -82,8 +83,10 @@ class FakeView:
     can_verify: bool = False
     busy_text: str | None = None
     results: list[TokenResult] = field(default_factory=list)
+    stale: bool = False
     errors: list[tuple[str, str]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    offers: list[tuple[str, str]] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     dialogs_closed: bool = False
     settings_used: list[Settings] = field(default_factory=list)
@@ -187,15 +190,22 @@ class FakeView:
     def show_token(self, result: TokenResult) -> None:
         self.results.append(result)
 
+    def show_result_stale(self, stale: bool) -> None:
+        self.stale = stale
+
     def show_error(self, message: str, hint: str = "") -> None:
         self.errors.append((message, hint))
 
     def show_notice(self, message: str) -> None:
         self.notices.append(message)
 
+    def offer_session_only(self, message: str, hint: str) -> None:
+        self.offers.append((message, hint))
+
     def clear_banner(self) -> None:
         self.errors.clear()
         self.notices.clear()
+        self.offers.clear()
 
     def show_status(self, text: str, milliseconds: int) -> None:
         self.statuses.append(text)
@@ -331,15 +341,17 @@ class Setup:
         env: dict[str, str] | None = None,
         prefer_profile: str | None = None,
         settings: SettingsStore | None = None,
+        keyring: KeyringBackend | None = None,
     ) -> WindowController:
-        """A controller over this setup's fake view, started and settled (keyring read)."""
+        """A controller over this setup's fake view, started and settled (keyring read).
+        `keyring` replaces the setup's in-memory one (which holds both profiles' tokens)."""
         profiles = ProfileStore()
         controller = WindowController(
             self.view,
             service=TokenService(ClientPool(self.clients), profiles=profiles, clock=self.clock),
             profiles=profiles,
             form_store=self.form_store,
-            secrets=SecretStore(backend=self.keyring),
+            secrets=SecretStore(backend=self.keyring if keyring is None else keyring),
             env={} if env is None else env,
             clock=self.clock,
             settings=settings,

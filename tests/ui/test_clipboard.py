@@ -4,7 +4,11 @@ the timer, so no test waits for seconds to pass."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +22,8 @@ from cfstream_gui.ui.common.clipboard import (
     clear_copied_secret,
     copy_secret,
 )
+
+REPO = Path(__file__).resolve().parents[2]
 
 # Obviously not a real token: the shape of one, with a test label in it.
 TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.test-signature"
@@ -145,3 +151,22 @@ def test_closing_clears_our_secret_but_not_the_users_text(
     board.setText("the user's own")
     assert not clear_copied_secret(board)
     assert board.text() == "the user's own"
+
+
+def test_quitting_with_a_copied_secret_on_the_clipboard_does_not_crash(tmp_path: Path) -> None:
+    """A copy left on the clipboard when the app quits: Qt still holds it while the process
+    exits. (A QMimeData made in Python crashed the process there, exit code 139.)"""
+    script = tmp_path / "copy_then_quit.py"
+    script.write_text(
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from cfstream_gui.ui.common.clipboard import copy_secret\n"
+        "copy_secret('cfut_not-a-real-token', clear_after=0)\n"
+        "assert QApplication.clipboard().mimeData().hasFormat('x-kde-passwordManagerHint')\n"
+        "print('copied')\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "copied"), done.stderr[-2000:]

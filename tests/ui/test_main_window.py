@@ -674,3 +674,50 @@ def test_the_result_box_has_no_empty_lines_before_a_token(
     create(qtbot, window)
     assert countdown.isVisibleTo(window) and "left" in countdown.text()
     assert summary.isVisibleTo(window) and summary.text()
+
+
+def test_ctrl_return_while_typing_a_new_rule_creates_with_what_was_typed(
+    qtbot: Any, make_window: WindowFactory, sandbox: Sandbox
+) -> None:
+    window = make_window()
+    fill_video(qtbot, window, sandbox.video_uids(signed=True)[0])
+    click(qtbot, window, "addRuleButton")
+    # Added but not typed yet: Create waits, saying so calmly at the button.
+    assert not button(window, "createTokenButton").isEnabled()
+    assert "Rule 1 has no country values" in label_text(window, "createStatusLabel")
+    values = window.form.rulesEditor.table.indexWidget(window.form.rulesEditor.model.index(0, 2))
+    assert isinstance(values, QLineEdit)
+    qtbot.waitUntil(values.hasFocus, timeout=WAIT_MS)
+    qtbot.keyClicks(values, "US, CA")
+    finished = window.controller.finished
+    qtbot.keyClick(values, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.controller.finished > finished, timeout=WAIT_MS)
+    rules = decode_token(window.result.token()).access_rules
+    assert rules == [{"type": "ip.geoip.country", "action": "allow", "country": ["US", "CA"]}]
+
+
+def test_a_token_made_from_an_earlier_form_is_marked_out_of_date(
+    qtbot: Any, make_window: WindowFactory, sandbox: Sandbox
+) -> None:
+    window = make_window()
+    fill_video(qtbot, window, sandbox.video_uids(signed=True)[0])
+    create(qtbot, window)
+    stale = by_name(window, QLabel, "resultStaleLabel")
+    assert not stale.isVisibleTo(window)
+
+    window.form.downloadableCheck.click()
+    assert stale.isVisibleTo(window) and "form has changed" in stale.text()
+    token = line(window, "tokenOutput")
+    assert token.property("stale") is True and "color" in token.styleSheet()
+    # Copying still works, and says what is copied.
+    click(qtbot, window, "copyTokenButton")
+    assert QGuiApplication.clipboard().text() == window.result.token()
+    assert "old token" in window.statusBar().currentMessage()
+    assert "before the form changed" in window.statusBar().currentMessage()
+
+    window.form.downloadableCheck.click()  # back as it was: the token matches again
+    assert not stale.isVisibleTo(window) and token.property("stale") is False
+    window.form.downloadableCheck.click()
+    create(qtbot, window)
+    assert not stale.isVisibleTo(window)
+    assert decode_token(window.result.token()).downloadable

@@ -244,3 +244,58 @@ def test_rules_changed_and_selection_follow_a_drop(qtbot: QtBot, editor: RulesEd
         model.dropMimeData(mime, Qt.DropAction.MoveAction, 2, 0, QModelIndex())
     assert editor.rules() == (OFFICE, US, BLOCK_ALL)
     assert editor.selected_row() == 1
+
+
+def test_the_table_is_as_tall_as_its_rules(qtbot: QtBot, editor: RulesEditor) -> None:
+    from cfstream_gui.ui.rules.editor import MIN_VISIBLE_ROWS
+
+    row = editor.table.verticalHeader().defaultSectionSize()
+    assert editor.table.viewport().height() == MIN_VISIBLE_ROWS * row  # room for the hint
+    for count in range(1, MAX_RULES + 1):
+        editor.set_rules([US] * count)
+        assert editor.table.viewport().height() == max(count, MIN_VISIBLE_ROWS) * row
+        assert editor.table.verticalScrollBar().maximum() == 0
+
+
+def test_add_rule_opens_its_values_and_judges_nothing_before_typing(
+    qtbot: QtBot, editor: RulesEditor
+) -> None:
+    click(qtbot, editor.add_button)
+    line = editor.table.indexWidget(editor.model.index(0, 2))
+    assert isinstance(line, ValuesEdit), "the new rule's values are not open for typing"
+    qtbot.waitUntil(line.hasFocus)
+    # Nothing red yet: no tint, no icon, no border, no "Error:", just what to type.
+    for column in range(3):
+        cell = editor.model.index(0, column)
+        assert cell.data(Qt.ItemDataRole.BackgroundRole) is None
+        assert cell.data(Qt.ItemDataRole.DecorationRole) is None
+    assert line.property("invalid") is False and line.styleSheet() == ""
+    assert "Error" not in editor.problems_label.text()
+    assert "Warning" not in editor.problems_label.text()  # no advice on the list meanwhile
+    assert "Rule 1: type the countries it applies to, e.g. US, MX." in editor.problems_label.text()
+
+    qtbot.keyClicks(line, "ZZ")
+    assert line.property("invalid") is True  # now typed, now judged
+    with qtbot.waitSignal(editor.rulesChanged):
+        qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert "Error" in editor.problems_label.text() and "ZZ" in editor.problems_label.text()
+    assert editor.model.index(0, 2).data(Qt.ItemDataRole.BackgroundRole) is not None
+
+
+def test_a_new_rule_left_empty_stays_calm_until_filled_in(
+    qtbot: QtBot, editor: RulesEditor
+) -> None:
+    click(qtbot, editor.add_button)
+    click(qtbot, editor.add_button)  # leaves the first one empty: still not judged
+    assert editor.model.rowCount() == 2
+    assert editor.model.fresh_rows() == [0, 1]
+    assert "Error" not in editor.problems_label.text()
+    # The whole truth is still known, for Create: neither rule can be sent like this.
+    assert {p.rule_index for p in editor.problems() if p.column == "values"} == {0, 1}
+    # A type that takes no values completes the rule; values typed complete the other.
+    editor.model.setData(editor.model.index(0, 1), "any")
+    editor.model.setData(editor.model.index(1, 2), "US")
+    assert editor.model.fresh_rows() == []
+    # Emptied again later, a rule is judged at once: it is no longer new.
+    editor.model.setData(editor.model.index(1, 2), "")
+    assert "Error" in editor.problems_label.text()

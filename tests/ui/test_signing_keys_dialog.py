@@ -288,6 +288,38 @@ def test_create_shows_the_key_once_when_the_keyring_refuses_it(
     assert shown.keyEdit.toPlainText() == ""
 
 
+def test_a_key_the_keyring_refuses_is_shown_even_after_its_dialog_closed(
+    qtbot: Any,
+    client: StreamClient,
+    service: KeyService,
+    sandbox: Sandbox,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    open_dialog: DialogFactory,
+) -> None:
+    dialog = open_dialog(service)
+
+    def refuse(*_args: Any) -> None:
+        raise KeyringError("the collection is locked")
+
+    monkeypatch.setattr(memory_keyring, "set_password", refuse)
+    click(qtbot, dialog, "createKeyButton")
+    dialog.reject()  # closed while Cloudflare makes the key
+
+    def shown_on_top() -> list[UnsavedKeyDialog]:
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, UnsavedKeyDialog)]
+
+    qtbot.waitUntil(lambda: bool(shown_on_top()), timeout=WAIT_MS)
+    (shown,) = shown_on_top()
+    # The window deletes a closed Signing keys dialog: the key's window must not go with it.
+    assert shown.parent() is not dialog
+    assert shown.isVisible() and shown.keyEdit.toPlainText()
+    (key_id,) = remote_ids(qtbot, client, sandbox)
+    assert plays(sandbox, import_key(shown.keyEdit.toPlainText(), key_id))
+    qtbot.mouseClick(shown.copyButton, Qt.MouseButton.LeftButton)  # copied: closes unasked
+    shown.close()
+
+
 def test_unsaved_key_window_asks_before_losing_an_uncopied_key(qtbot: Any) -> None:
     shown = UnsavedKeyDialog("ef" * 16, "PRIVATE KEY TEXT", "The keyring is locked.")
     qtbot.addWidget(shown)

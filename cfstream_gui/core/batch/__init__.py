@@ -12,6 +12,7 @@ from cfstream_gui.core.batch.input import (
     RowError,
     RuleSyntaxError,
     parse_batch_input,
+    parse_rule_list,
     parse_rule_text,
 )
 from cfstream_gui.core.batch.signing import (
@@ -39,6 +40,7 @@ __all__ = [
     "RowError",
     "RuleSyntaxError",
     "parse_batch_input",
+    "parse_rule_list",
     "parse_rule_text",
     "sign_batch",
     "write_results",

@@ -163,11 +163,13 @@ def _csv_row(number: int, record: dict[str, str]) -> BatchRow:
         raise _RowProblem(problem)
     exp = record.get(EXP_COLUMN) or None
     rules_text = record.get(RULES_COLUMN, "")
-    rules = _row_rules(rules_text) if rules_text else None
+    rules = parse_rule_list(rules_text) if rules_text else None
     return BatchRow(number, uid.lower(), exp, rules)
 
 
-def _row_rules(text: str) -> tuple[AccessRule, ...]:
+def parse_rule_list(text: str) -> tuple[AccessRule, ...]:
+    """Rules written `ACTION TYPE [VALUES]` and separated by ";" (a CSV row's rules column, the
+    batch dialog's rules field); RuleSyntaxError naming the rule that cannot be read."""
     rules: list[AccessRule] = []
     parts = [part.strip() for part in text.split(RULE_SEPARATOR)]
     for index, part in enumerate((p for p in parts if p), start=1):

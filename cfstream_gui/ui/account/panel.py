@@ -34,7 +34,7 @@ from cfstream_gui.ui.common.inline_message import (
     enable_clear_button,
     with_message,
 )
-from cfstream_gui.ui.common.style import Tone, text_color, tint_rgba
+from cfstream_gui.ui.common.style import Tone, set_tone, tint_rgba
 from cfstream_gui.ui.common.widgets import push_button
 
 TOKEN_PLACEHOLDER = "An API token with Stream Edit permission"
@@ -134,7 +134,9 @@ class AccountPanel(QGroupBox):
         self.verifyStatusLabel.setObjectName("verifyStatusLabel")
         self.verifyStatusLabel.setAccessibleName("API token status")
         self.verifyStatusLabel.setTextFormat(Qt.TextFormat.PlainText)
-        self.verifyStatusLabel.setMinimumWidth(90)
+        self.verifyStatusLabel.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
 
         self._layout()
 
@@ -156,15 +158,17 @@ class AccountPanel(QGroupBox):
         profile_row.addWidget(account_label, 0, Qt.AlignmentFlag.AlignTop)
         profile_row.addWidget(with_message(self.accountIdEdit, self.accountIdMessage), 1)
         form.addRow(buddy_label("&Profile:", self.profileCombo), profile_row)
+        # The token field and Verify end where the account ID ends; what Cloudflare said about
+        # the token sits under Verify, at the end of the row saying where the token is kept.
         token_row = QHBoxLayout()
         token_row.addWidget(self.apiTokenEdit, 1)
         token_row.addWidget(self.verifyButton)
-        token_row.addWidget(self.verifyStatusLabel)
         form.addRow(buddy_label("API &token:", self.apiTokenEdit), token_row)
         keep_row = QHBoxLayout()
         keep_row.addWidget(self.rememberTokenCheck)
         keep_row.addSpacing(12)
         keep_row.addWidget(self.tokenStoreLabel, 1)
+        keep_row.addWidget(self.verifyStatusLabel)
         form.addRow("", keep_row)
         outer = QVBoxLayout(self)
         outer.addWidget(self.sandboxNote)
@@ -179,9 +183,7 @@ class AccountPanel(QGroupBox):
         self.sandboxNoteLabel.setObjectName("sandboxNoteLabel")
         self.sandboxNoteLabel.setAccessibleName("Sandbox demo")
         self.sandboxNoteLabel.setWordWrap(True)
-        font = self.sandboxNoteLabel.font()
-        font.setBold(True)
-        self.sandboxNoteLabel.setFont(font)
+        set_tone(self.sandboxNoteLabel, Tone.NOTICE, bold=True)
         self.addAccountButton = push_button(
             "addAccountButton", "Add your Cloudflare account…", self.addAccountRequested.emit
         )
@@ -190,17 +192,28 @@ class AccountPanel(QGroupBox):
         row.setContentsMargins(8, 2, 2, 2)
         row.addWidget(self.sandboxNoteLabel, 1)
         row.addWidget(self.addAccountButton)
-        color = text_color(Tone.NOTICE, self.palette()).name()
+        # Tints, not colours: they read the same on a light and a dark palette.
         self.sandboxNote.setStyleSheet(
             f"QWidget#sandboxNote {{ background: {tint_rgba(Tone.NOTICE, 0.12)};"
             f" border: 1px solid {tint_rgba(Tone.NOTICE, 0.5)}; border-radius: 4px; }}"
-            f" QLabel#sandboxNoteLabel {{ color: {color}; }}"
         )
         self.sandboxNote.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.sandboxNote.hide()
 
     def show_sandbox_note(self, shown: bool) -> None:
         self.sandboxNote.setVisible(shown)
+
+    def focus_order(self) -> list[QWidget]:
+        """The panel's controls in the order Tab visits them."""
+        return [
+            self.addAccountButton,
+            self.profileCombo,
+            self.manageAccountsButton,
+            self.accountIdEdit,
+            self.apiTokenEdit,
+            self.verifyButton,
+            self.rememberTokenCheck,
+        ]
 
     # -- profile and account ID -------------------------------------------------------------
 
@@ -274,8 +287,7 @@ class AccountPanel(QGroupBox):
 
     def set_verify_status(self, status: str, tooltip: str = "") -> None:
         text, tone = VERIFY_TEXTS.get(status, (status, None))
-        color = text_color(tone, self.palette()).name() if tone is not None else ""
-        self.verifyStatusLabel.setStyleSheet(f"color: {color}; font-weight: bold;" if color else "")
+        set_tone(self.verifyStatusLabel, tone, bold=tone is not None)
         self.verifyStatusLabel.setText(text)
         self.verifyStatusLabel.setToolTip(tooltip)
         self.verifyStatusLabel.setProperty("status", status)

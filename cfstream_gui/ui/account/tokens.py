@@ -32,7 +32,11 @@ from cfstream_gui.ui.common.async_support import BackgroundTasks
 
 ENV_STORE_TEXT = f"environment ({API_TOKEN_ENV})"
 SESSION_STORE_TEXT = "this session only"
-UNAVAILABLE_STORES = {"no keyring available", "keyring turned off (null backend)"}
+NO_KEYRING = "no keyring available"  # SecretStore.store_name() without any keyring backend
+UNAVAILABLE_STORES = {NO_KEYRING, "keyring turned off (null backend)"}
+# No keyring is a fact of some systems, not an error: one calm sentence, the fix, and a choice.
+NO_KEYRING_TEXT = "No system keyring: the API token is kept for this session only."
+NO_KEYRING_FIX = "Install GNOME Keyring or KWallet, or set CLOUDFLARE_API_TOKEN."
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class ApiTokens(QObject):
     changed = Signal()
     # Trouble with the keyring: message and what to do.
     keyringProblem = Signal(str, str)
+    # There is no keyring at all (said once a session; not trouble, a fact of this system).
+    noKeyring = Signal()
 
     def __init__(
         self,
@@ -89,6 +95,8 @@ class ApiTokens(QObject):
         self._store_name: str | None = None  # None until the keyring backend has been asked
         self._current: str | None = None
         self._remember_wanted = True
+        self._memory_only = False  # the user chose to keep tokens out of the keyring
+        self._told_no_keyring = False
 
     # -- profiles ---------------------------------------------------------------------------
 
@@ -227,7 +235,11 @@ class ApiTokens(QObject):
         finally:
             self._reading.discard(name)
         self._store_name = result.store
-        if result.error is not None:
+        if result.error is not None and result.store == NO_KEYRING:
+            if not self._told_no_keyring and not self._memory_only:
+                self._told_no_keyring = True
+                self.noKeyring.emit()
+        elif result.error is not None:
             self.keyringProblem.emit(result.error.message, "Type the API token to use it now.")
         if token_too:
             self._stored[name] = result.token
@@ -277,11 +289,18 @@ class ApiTokens(QObject):
             return
         self._stored[name] = None
 
+    def keep_for_session(self) -> None:
+        """The user's choice: API tokens stay in memory for this session, and the keyring is
+        neither written nor asked again (nothing is deleted from it either)."""
+        self._memory_only = True
+        self.changed.emit()
+
     def _may_remember_here(self) -> bool:
         """Whether remembering is possible for the current profile at all."""
         return (
             self._current is not None
             and self._current not in self._session_only
+            and not self._memory_only
             and not self._env_wins()
             and self._store_name not in UNAVAILABLE_STORES
         )
@@ -297,6 +316,6 @@ class ApiTokens(QObject):
             return f"{SESSION_STORE_TEXT} (sandbox demo token)"
         if self._store_name in UNAVAILABLE_STORES:
             return f"{SESSION_STORE_TEXT} ({self._store_name})"
-        if not self._remember_wanted:
+        if self._memory_only or not self._remember_wanted:
             return SESSION_STORE_TEXT
         return self._store_name or "the system keyring"

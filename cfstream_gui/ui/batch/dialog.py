@@ -13,20 +13,16 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QVBoxLayout,
@@ -47,8 +43,8 @@ from cfstream_gui.core.daemon_calls import in_daemon_thread
 from cfstream_gui.core.keys.checks import KeyImportError
 from cfstream_gui.core.keys.service import KeyNotHeldError
 from cfstream_gui.core.storage.secrets import SecretStoreError
-from cfstream_gui.core.timeparse import TimeParseError, describe, parse_when, to_epoch
-from cfstream_gui.core.validation import Problem, Severity, ValidationError, check_times
+from cfstream_gui.core.validation import ValidationError
+from cfstream_gui.ui.batch.options import DEFAULT_EXP, BatchOptions
 from cfstream_gui.ui.batch.results import (
     ResultsModel,
     outcome_text,
@@ -61,23 +57,18 @@ from cfstream_gui.ui.batch.setup import BatchSetup
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.common.clipboard import copy_secret
 from cfstream_gui.ui.common.error_banner import ErrorBanner
-from cfstream_gui.ui.common.inline_message import (
-    FIELD_STYLE,
-    InlineMessage,
-    buddy_label,
-    with_message,
-)
+from cfstream_gui.ui.common.inline_message import FIELD_STYLE, buddy_label
 from cfstream_gui.ui.common.style import monospace_font
+from cfstream_gui.ui.common.theme import restyle_on_palette_change
 from cfstream_gui.ui.common.widgets import push_button
 
-DEFAULT_EXP = "1h"
+PREFERRED = QSize(900, 800)
 PLACEHOLDER = (
     "One video ID per line, for example\n"
     "  5d5bc37ffcf54c9b82e996823bffbb81\n"
     "or CSV with a header row: video,exp,rules\n"
     "  5d5bc37ffcf54c9b82e996823bffbb81,2h,allow country US;block any"
 )
-NO_KEYS = "No signing key is held here; create or import one under Signing keys first."
 SavePathChooser = Callable[[QWidget], str | None]
 
 
@@ -101,7 +92,8 @@ class BatchDialog(QDialog):
         self.setObjectName("batchDialog")
         self.setWindowTitle("Sign many tokens")
         self.setStyleSheet(FIELD_STYLE)
-        self.resize(900, 760)
+        restyle_on_palette_change(self)
+        self._fit_to_screen()
         self._setup = setup
         self._customer_code = setup.customer_code()
         self._delivery_base = setup.link_base(self._customer_code)
@@ -110,11 +102,11 @@ class BatchDialog(QDialog):
         self._stop = threading.Event()
         self._tasks = BackgroundTasks()
         self._running = False
+        self._downloadable = False  # whether the last run's tokens allow the MP4 download
         # Overridable so tests need no native file dialog.
         self.choose_save_path: SavePathChooser = choose_csv_path
         self._build(setup.key_ids, setup.default_key_id)
         self.progressed.connect(self._on_progress)
-        self._check_exp()
         self._update_buttons()
 
     # -- layout -----------------------------------------------------------------------------
@@ -134,33 +126,19 @@ class BatchDialog(QDialog):
         self.inputEdit.setTabChangesFocus(True)
         self.inputEdit.textChanged.connect(self._update_buttons)
 
-        self.keyCombo = QComboBox()
-        self.keyCombo.setObjectName("batchKeyCombo")
-        self.keyCombo.setAccessibleName("Signing key")
-        self.keyCombo.setFont(monospace_font())
-        for key_id in key_ids:
-            self.keyCombo.addItem(key_id, key_id)
-        if default_key_id is not None and default_key_id in key_ids:
-            self.keyCombo.setCurrentIndex(list(key_ids).index(default_key_id))
-        self.keyCombo.setEnabled(bool(key_ids))
-        self.keyMessage = InlineMessage("batchKeyMessage", "Signing key problem")
-        if not key_ids:
-            self.keyCombo.addItem("No key held here")
-            self.keyMessage.setText(NO_KEYS)
-            self.keyMessage.show()
-
-        self.expEdit = QLineEdit(self._setup.default_exp or DEFAULT_EXP)
-        self.expEdit.setObjectName("batchExpEdit")
-        self.expEdit.setAccessibleName("Expires")
-        self.expEdit.setPlaceholderText("30m, 2h, 1d, or a date and time with a zone")
-        self.expEdit.textChanged.connect(self._check_exp)
-        self.expMessage = InlineMessage("batchExpMessage", "Expiry")
-
-        form = QFormLayout()
-        key_cell = with_message(self.keyCombo, self.keyMessage)
-        form.addRow(buddy_label("Signing &key:", self.keyCombo), key_cell)
-        exp_cell = with_message(self.expEdit, self.expMessage)
-        form.addRow(buddy_label("&Expires in:", self.expEdit), exp_cell)
+        setup = self._setup
+        self.options = BatchOptions(
+            key_ids,
+            default_key_id,
+            clock=self._clock,
+            check=lambda defaults, now: setup.service.check_batch_defaults(defaults, now=now),
+            default_exp=setup.default_exp or DEFAULT_EXP,
+            prefill=setup.prefill,
+        )
+        self.options.changed.connect(self._update_buttons)
+        # The names the dialog has always had, for tests and scripts.
+        self.keyCombo, self.keyMessage = self.options.keyCombo, self.options.keyMessage
+        self.expEdit, self.expMessage = self.options.expEdit, self.options.expMessage
 
         self.startButton = push_button("batchStartButton", "Sign tokens", self._on_start)
         self.cancelButton = push_button("batchCancelButton", "Cancel", self.cancel)
@@ -198,11 +176,19 @@ class BatchDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(buddy_label("&Videos (IDs or CSV):", self.inputEdit))
         layout.addWidget(self.inputEdit, 2)
-        layout.addLayout(form)
+        layout.addWidget(self.options)
         layout.addLayout(run_row)
         layout.addWidget(self.resultsTable, 3)
         layout.addWidget(self.problemsScroll)
         layout.addLayout(bottom)
+
+    def _fit_to_screen(self) -> None:
+        """As large as suits the work, but never taller than the screen (a 1366x768 laptop
+        leaves some 690 pixels)."""
+        area = self.screen().availableGeometry()
+        self.resize(
+            min(PREFERRED.width(), area.width() - 40), min(PREFERRED.height(), area.height() - 60)
+        )
 
     # -- public API -------------------------------------------------------------------------
 
@@ -223,33 +209,6 @@ class BatchDialog(QDialog):
         self._stop.set()  # closing means stop: the worker ends after its current chunk
         super().done(result)
 
-    # -- expiry -----------------------------------------------------------------------------
-
-    def _check_exp(self) -> int | None:
-        """The expiry as epoch seconds from now, or None (and the field marked) if unusable."""
-        now = datetime.fromtimestamp(self._clock(), UTC)
-        problem: Problem | None
-        try:
-            moment = parse_when(self.expEdit.text(), now=now)
-        except TimeParseError as exc:
-            problem = Problem("expiry", str(exc), Severity.ERROR)
-        else:
-            exp = to_epoch(moment)
-            problems = check_times(exp, None, to_epoch(now))
-            problem = next((p for p in problems if p.severity is Severity.ERROR), None)
-            if problem is None:
-                self.expMessage.show_problem(self.expEdit, None)
-                self.expMessage.setText(
-                    f"Until {describe(moment)}, counted from when signing starts"
-                )
-                self.expMessage.setStyleSheet("")
-                self.expMessage.show()
-                self._update_buttons()
-                return exp
-        self.expMessage.show_problem(self.expEdit, problem)
-        self._update_buttons()
-        return None
-
     # -- running ----------------------------------------------------------------------------
 
     def _on_start(self) -> None:
@@ -261,9 +220,9 @@ class BatchDialog(QDialog):
         except BatchInputError as exc:
             self.banner.show_error(str(exc))
             return
-        exp = self._check_exp()
-        key_id = self.keyCombo.currentData()
-        if exp is None or not isinstance(key_id, str):
+        defaults = self.options.defaults()  # relative times count from this press
+        key_id = self.options.key_id()
+        if defaults is None or key_id is None:
             return
         if not rows and not errors:
             self.banner.show_error("There are no video IDs to sign.", PLACEHOLDER.split("\n")[0])
@@ -272,7 +231,8 @@ class BatchDialog(QDialog):
         self._set_running(True, len(rows))
         self.results.set_results([])
         self._show_problems([])
-        work = self._run(rows, errors, key_id, BatchDefaults(exp=exp))
+        self._downloadable = bool(defaults.downloadable)
+        work = self._run(rows, errors, key_id, defaults)
         self._tasks.spawn(work, "sign batch")
 
     async def _run(
@@ -359,8 +319,7 @@ class BatchDialog(QDialog):
     def _update_buttons(self) -> None:
         running = self._running
         ready = bool(self.inputEdit.toPlainText().strip()) and self.keyCombo.isEnabled()
-        exp_ok = self.expEdit.property("invalid") in (None, "")
-        self.startButton.setEnabled(not running and ready and exp_ok)
+        self.startButton.setEnabled(not running and ready and self.options.is_usable())
         self.cancelButton.setEnabled(running and not self._stop.is_set())
         has_results = not running and bool(self.results.results())
         self.saveButton.setEnabled(has_results)
@@ -380,7 +339,7 @@ class BatchDialog(QDialog):
                 path,
                 results,
                 customer_code=self._customer_code,
-                downloadable=False,
+                downloadable=self._downloadable,
                 delivery_base=self._delivery_base,
             )
         except OSError as exc:
@@ -392,6 +351,8 @@ class BatchDialog(QDialog):
         self.banner.show_notice(note)
 
     def _on_copy(self) -> None:
-        text = results_csv_text(self.results.results(), self._customer_code, self._delivery_base)
+        text = results_csv_text(
+            self.results.results(), self._customer_code, self._delivery_base, self._downloadable
+        )
         copy_secret(text, self._setup.clipboard_clear_seconds)  # every row holds a token
         self.statusLabel.setText(f"Copied {len(self.results.results()):,} tokens as CSV.")

@@ -19,12 +19,23 @@ from PySide6.QtWidgets import (
 
 from cfstream_gui.core.batch import BatchResult, RowError, write_results
 from cfstream_gui.ui.common.style import monospace_font
-from cfstream_gui.ui.common.widgets import Index, PaddedDelegate, ReadOnlyTableModel
+from cfstream_gui.ui.common.widgets import (
+    Index,
+    PaddedDelegate,
+    ReadOnlyTableModel,
+    size_columns,
+)
 from cfstream_gui.ui.result_panel import clock_text
+
+# Another day than the expiry's: clock_text then writes both dates, its widest form.
+EXPIRES_SAMPLE_NOW = 3 * 86_400
 
 
 def results_csv_text(
-    results: Iterable[BatchResult], customer_code: str | None, delivery_base: str | None
+    results: Iterable[BatchResult],
+    customer_code: str | None,
+    delivery_base: str | None,
+    downloadable: bool = False,
 ) -> str:
     """The CSV the Save button writes, as text for the clipboard (plain "\\n" line ends)."""
     out = io.StringIO()
@@ -32,7 +43,7 @@ def results_csv_text(
         out,
         results,
         customer_code=customer_code,
-        downloadable=False,
+        downloadable=downloadable,
         delivery_base=delivery_base,
         lineterminator="\n",
     )
@@ -83,10 +94,17 @@ def results_table(model: ResultsModel) -> QTableView:
     table.verticalHeader().hide()
     # Compact rows: a batch is scanned, not read cell by cell.
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-    header = table.horizontalHeader()
-    for column in (0, 1, 3):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+    # Sized for the widest line number, video ID and expiry before any row exists; the token
+    # takes the rest (elided in the middle: its start and end tell tokens apart).
+    size_columns(
+        table,
+        {
+            0: ("99999", None),
+            1: ("0" * 32, monospace_font()),
+            3: (clock_text(0, EXPIRES_SAMPLE_NOW), None),
+        },
+    )
+    table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
     return table
 
 

@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cfstream_gui.core.keys.signing_key import SigningKey
+from cfstream_gui.core.models import AccessRule
 from cfstream_gui.core.storage.profiles import Profile
 from cfstream_gui.core.token_service import TokenService
 from cfstream_gui.core.urls import link_base
 
 KeyLoader = Callable[[str], SigningKey]
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What the window's form holds, offered as the batch's starting point. (Here, not with
+    the batch options: the window builds it without loading the batch machinery.)"""
+
+    rules: tuple[AccessRule, ...] = ()
+    downloadable: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,8 @@ class BatchSetup:
     host_template: str | None = None
     default_exp: str = ""
     clipboard_clear_seconds: int = 0
+    # The window's rules and download choice, as the batch's starting point.
+    prefill: Prefill = field(default_factory=Prefill)
 
     def customer_code(self) -> str | None:
         known = self.service.known_code(self.profile, self.account_id, self.pasted_customer_code)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from PySide6.QtCore import QMimeData, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QClipboard, QGuiApplication
 
 _DWORD_0 = bytes(4)
@@ -55,12 +55,18 @@ def copy_secret(
     that many seconds later if it still holds this very copy."""
     board = clipboard if clipboard is not None else QGuiApplication.clipboard()
     marker = secrets.token_hex(16).encode("ascii")
-    data = QMimeData()
-    data.setText(text)
+    # The clipboard makes the QMimeData itself (setText) and the hints are added to that one.
+    # A QMimeData made in Python is a PySide subclass whose virtual methods call into Python;
+    # left on the clipboard, Qt calls them while the process exits, after Python is gone, and
+    # the app crashes on quit. The hints are in place before the event loop runs again, which
+    # is when another program (a clipboard manager) can first ask for them.
+    board.setText(text)
+    data = board.mimeData()
+    if data is None:  # no clipboard on this platform
+        return
     for mime_type, value in SENSITIVE_FORMATS.items():
         data.setData(mime_type, value)
     data.setData(COPY_MARKER, marker)
-    board.setMimeData(data)  # the clipboard owns `data` from here on
     if clear_after <= 0:
         return
 

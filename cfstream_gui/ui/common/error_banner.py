@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSizePolicy,
     QStyle,
     QToolButton,
@@ -28,6 +29,8 @@ class ErrorBanner(QFrame):
     # The user closed the banner with its × button.
     dismissed = Signal()
     errorShown = Signal()
+    # The user pressed the banner's action button (see `show_notice`'s `action`).
+    actionTriggered = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +56,12 @@ class ErrorBanner(QFrame):
         self.closeButton.setAccessibleName("Dismiss")
         self.closeButton.setToolTip("Dismiss")
         self.closeButton.clicked.connect(self._on_close)
+        self.actionButton = QPushButton()
+        self.actionButton.setObjectName("errorBannerAction")
+        self.actionButton.setAccessibleName("Notice action")  # its text, once it has one
+        self.actionButton.setAutoDefault(False)
+        self.actionButton.clicked.connect(self.actionTriggered)
+        self.actionButton.hide()
 
         texts = QVBoxLayout()
         texts.setSpacing(2)
@@ -64,6 +73,7 @@ class ErrorBanner(QFrame):
         row.setSpacing(10)
         row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(texts, 1)
+        row.addWidget(self.actionButton, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.closeButton, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
@@ -87,14 +97,17 @@ class ErrorBanner(QFrame):
         self._show(Tone.ERROR, message, hint)
         self.errorShown.emit()
 
-    def show_notice(self, message: str) -> None:
-        self._show(Tone.NOTICE, message, "")
+    def show_notice(self, message: str, hint: str = "", *, action: str = "") -> None:
+        """A neutral notice; with `action`, a button of that text that emits
+        `actionTriggered`."""
+        self._show(Tone.NOTICE, message, hint, action)
 
     def clear(self) -> None:
         self._tone = None
         self.setAccessibleName("Error")
         self.messageLabel.clear()
         self.hintLabel.clear()
+        self.actionButton.hide()
         self.hide()
 
     def message(self) -> str:
@@ -110,18 +123,28 @@ class ErrorBanner(QFrame):
 
     # -- internals --------------------------------------------------------------------------
 
-    def _show(self, tone: Tone, message: str, hint: str) -> None:
+    def _show(self, tone: Tone, message: str, hint: str, action: str = "") -> None:
         self._tone = tone
         self.messageLabel.setText(message)
         self.hintLabel.setText(hint)
         self.hintLabel.setVisible(bool(hint))
+        self.actionButton.setText(action)
+        self.actionButton.setAccessibleName(action or "Notice action")
+        self.actionButton.setVisible(bool(action))
         is_error = tone is Tone.ERROR
+        # An error stands out; a notice is said calmly.
+        font = QFont(self.messageLabel.font())
+        font.setBold(is_error)
+        self.messageLabel.setFont(font)
         self.setAccessibleName("Error" if is_error else "Notice")
         self.closeButton.setAccessibleName("Dismiss error" if is_error else "Dismiss notice")
         pixmap = QStyle.StandardPixmap.SP_MessageBoxCritical
         if not is_error:
             pixmap = QStyle.StandardPixmap.SP_MessageBoxInformation
-        self.icon.setPixmap(self.style().standardIcon(pixmap).pixmap(_ICON_SIZE, _ICON_SIZE))
+        # Drawn for the screen's pixel density: sharp on a 2x screen, not a 1x bitmap blown up.
+        size = QSize(_ICON_SIZE, _ICON_SIZE)
+        icon = self.style().standardIcon(pixmap)
+        self.icon.setPixmap(icon.pixmap(size, self.devicePixelRatioF()))
         # Semi-transparent tints sit on light and dark window colours alike; the text keeps the
         # palette's own colour, so it stays readable in both.
         self.setStyleSheet(

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from cfstream_gui.core.validation import Problem, Severity
-from cfstream_gui.ui.common.style import Tone, text_color
+from cfstream_gui.ui.common.style import Tone, set_tone
 
 INVALID_PROPERTY = "invalid"
 
@@ -64,8 +64,7 @@ class InlineMessage(QLabel):
             field.setToolTip("")
             return
         tone = Tone.ERROR if problem.severity is Severity.ERROR else Tone.WARNING
-        color = text_color(tone, self.palette()).name()
-        self.setStyleSheet(f"color: {color};")
+        set_tone(self, tone)
         self.setText(problem.message)
         field.setToolTip(problem.message)
         self.show()
@@ -104,6 +103,14 @@ def align_labels(*forms: QFormLayout) -> None:
     for label in labels:
         label.setMinimumWidth(width)
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def same_width(*widgets: QWidget) -> None:
+    """Give widgets in different rows one width (the widest one's), so rows that hold the same
+    kind of field line up at both edges."""
+    width = max(widget.sizeHint().width() for widget in widgets)
+    for widget in widgets:
+        widget.setFixedWidth(width)
 
 
 def enable_clear_button(edit: QLineEdit) -> None:

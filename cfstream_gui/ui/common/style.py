@@ -1,11 +1,14 @@
-"""Small look-and-feel helpers shared by the widgets: a monospace font and status colours that
-stay readable on both light and dark palettes."""
+"""Small look-and-feel helpers shared by the widgets: a monospace font, status colours that
+stay readable on both light and dark palettes, and text toned with them that follows a change
+of palette."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtWidgets import QWidget
 
 
 class Tone(StrEnum):
@@ -55,7 +58,49 @@ def text_color(tone: Tone, palette: QPalette) -> QColor:
     return QColor(table[tone])
 
 
+def css_color(color: QColor) -> str:
+    """A style-sheet colour that keeps `color`'s transparency (QColor.name() drops it, and the
+    palette's placeholder grey is the text colour at half opacity)."""
+    return f"rgba({color.red()}, {color.green()}, {color.blue()}, {color.alpha()})"
+
+
 def tint_rgba(tone: Tone, alpha: float) -> str:
     """A style-sheet `rgba(...)` of the tone's hue; alpha 0..1."""
     red, green, blue = _HUES[tone]
     return f"rgba({red}, {green}, {blue}, {round(alpha * 255)})"
+
+
+TONE_PROPERTY = "tone"
+
+
+def set_tone(widget: QWidget, tone: Tone | None, *, bold: bool = False) -> None:
+    """Colour `widget`'s text for `tone` (None: the palette's own), picked for its palette, and
+    picked again whenever its palette changes (the system turned to the dark scheme). The tone
+    is kept as the widget's dynamic property "tone"."""
+    widget.setProperty(TONE_PROPERTY, tone.value if tone is not None else "")
+    widget.setProperty("toneBold", bold)
+    if widget.findChild(_ToneKeeper) is None:
+        widget.installEventFilter(_ToneKeeper(widget))
+    _paint_tone(widget)
+
+
+class _ToneKeeper(QObject):
+    """Repaints its widget's tone when the widget's palette changes."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.PaletteChange and isinstance(watched, QWidget):
+            _paint_tone(watched)
+        return False
+
+
+def _paint_tone(widget: QWidget) -> None:
+    tone = widget.property(TONE_PROPERTY)
+    rules = []
+    if tone:
+        rules.append(f"color: {text_color(Tone(tone), widget.palette()).name()};")
+    if widget.property("toneBold"):
+        rules.append("font-weight: bold;")
+    sheet = " ".join(rules)
+    # Only a change: setting a style sheet changes the palette, which would call this again.
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)

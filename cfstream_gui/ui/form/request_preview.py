@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
@@ -17,7 +17,8 @@ from cfstream_gui.ui.common.style import monospace_font
 
 SHOW_TEXT = "Show request"
 HIDE_TEXT = "Hide request"
-PREVIEW_LINES = 14
+PREVIEW_LINES = 14  # what it asks for; it takes what the window has to spare
+MIN_PREVIEW_LINES = 5
 # Stands in for the key in the preview; `TokenRequest.redacted()` replaces it in any case.
 _PEM_STAND_IN = "held in the keyring"
 
@@ -89,8 +90,7 @@ class RequestPreview(QWidget):
         self.requestPreview.setFont(monospace_font())
         self.requestPreview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.requestPreview.setTabChangesFocus(True)
-        lines = QFontMetrics(monospace_font()).lineSpacing() * PREVIEW_LINES
-        self.requestPreview.setFixedHeight(lines + 2 * self.requestPreview.frameWidth() + 8)
+        self.requestPreview.setMinimumHeight(self._height_for(MIN_PREVIEW_LINES))
         self.requestPreview.hide()
 
         layout = QVBoxLayout(self)
@@ -98,6 +98,20 @@ class RequestPreview(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.showRequestToggle, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.requestPreview)
+
+    def _height_for(self, lines: int) -> int:
+        spacing = QFontMetrics(monospace_font()).lineSpacing()
+        return spacing * lines + 2 * self.requestPreview.frameWidth() + 8
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self.requestPreview.isVisibleTo(self):
+            toggle = self.showRequestToggle.sizeHint().height()
+            hint.setHeight(toggle + 2 + self._height_for(PREVIEW_LINES))
+        return hint
+
+    def focus_order(self) -> list[QWidget]:
+        return [self.showRequestToggle, self.requestPreview]
 
     def set_text(self, text: str) -> None:
         if text != self.requestPreview.toPlainText():

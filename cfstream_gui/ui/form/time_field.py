@@ -35,10 +35,8 @@ REFRESH_INTERVAL_MS = 30_000
 
 UNSET_TEXT: dict[TimeKind, str] = {
     "exp": "Not set: Cloudflare's default (1 hour after the token is made)",
-    "nbf": (
-        "Not set: Cloudflare's default (1 hour before the token is made, "
-        "which tolerates clock skew)"
-    ),
+    # One line beside the result column: what it means, and why Cloudflare does it.
+    "nbf": "Not set: Cloudflare's default (1 hour before it is made, for clock skew)",
 }
 
 
@@ -207,6 +205,9 @@ class TimeField(QWidget):
             button.setObjectName(f"{prefix}Preset{spec.name}")
         self.summary.setObjectName(f"{prefix}Summary")
 
+    def focus_order(self) -> list[QWidget]:
+        return [self.check, self.edit, *self.presets]
+
     def refresh(self) -> None:
         """Re-read the clock: the editor's upper bound and the "in 2 h" phrase move with it."""
         self._update_range()
@@ -231,9 +232,10 @@ class TimeField(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(6)
         row.addWidget(self.check)
-        row.addWidget(self.edit, 1)
+        row.addWidget(self.edit)
         for button in self.presets:
             row.addWidget(button)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(4)

@@ -28,6 +28,7 @@ from cfstream_gui.ui.common.inline_message import (
     InlineMessage,
     buddy_label,
     enable_clear_button,
+    same_width,
     with_message,
 )
 from cfstream_gui.ui.common.widgets import push_button
@@ -59,6 +60,7 @@ class TokenForm(QWidget):
     def _build(self) -> None:
         self.signing = EnginePicker()
         self.signing.changed.connect(self._on_engine_changed)
+        # Previewed beside the result, where the window places it, not inside the form.
         self.preview = RequestPreview()
         self.videoIdEdit = QLineEdit()
         self.videoIdEdit.setObjectName("videoIdEdit")
@@ -85,6 +87,9 @@ class TokenForm(QWidget):
         self.downloadableCheck.setToolTip(
             "Sets downloadable: true. The video must also have downloads enabled."
         )
+        # Expires and Not before line up: their checkboxes and date fields are as wide.
+        same_width(self.expiry.check, self.nbf.check)
+        same_width(self.expiry.edit, self.nbf.edit)
         self.rulesEditor = RulesEditor()
         for signal in (self.expiry.changed, self.nbf.changed, self.rulesEditor.rulesChanged):
             signal.connect(self.changed)
@@ -132,9 +137,22 @@ class TokenForm(QWidget):
         outer.setSpacing(6)
         outer.addWidget(token_group)
         outer.addWidget(rules_group)
-        outer.addWidget(self.preview)
-        outer.addStretch(1)
         self._on_engine_changed()
+
+    def focus_order(self) -> list[QWidget]:
+        """The form's controls in the order Tab visits them (the preview is placed apart)."""
+        return [
+            self.signing.signingEngineCombo,
+            self.signing.signingKeyCombo,
+            self.signing.manageKeysButton,
+            self.videoIdEdit,
+            self.browseVideosButton,
+            self.publicWarning.requireSignedButton,
+            *self.expiry.focus_order(),
+            *self.nbf.focus_order(),
+            self.downloadableCheck,
+            *self.rulesEditor.focus_order(),
+        ]
 
     # -- signing ----------------------------------------------------------------------------
 

@@ -34,7 +34,8 @@ from cfstream_gui.core.keys.signing_key import SigningKey, import_key
 from cfstream_gui.core.validation import Severity
 from cfstream_gui.ui.common.clipboard import copy_secret
 from cfstream_gui.ui.common.inline_message import FIELD_STYLE, mark
-from cfstream_gui.ui.common.style import Tone, monospace_font, text_color
+from cfstream_gui.ui.common.style import Tone, monospace_font, set_tone
+from cfstream_gui.ui.common.theme import restyle_on_palette_change
 
 # A PEM or JWK is a few kilobytes; anything far bigger is the wrong file.
 MAX_KEY_FILE_BYTES = 64 * 1024
@@ -92,6 +93,7 @@ class KeyImportDialog(QDialog):
         self.setObjectName("keyImportDialog")
         self.setWindowTitle("Import signing key")
         self.setStyleSheet(FIELD_STYLE)
+        restyle_on_palette_change(self)
         self.resize(700, 460)
         self._key: SigningKey | None = None
         # Overridable so tests need no native file dialog.
@@ -215,8 +217,7 @@ class KeyImportDialog(QDialog):
 
     def _say(self, message: str, tone: Tone | None) -> None:
         self.statusLabel.setText(message)
-        color = text_color(tone, self.palette()).name() if tone is not None else ""
-        self.statusLabel.setStyleSheet(f"color: {color};" if color else "")
+        set_tone(self.statusLabel, tone)
         self.statusLabel.setVisible(bool(message))
 
     def _load_file(self) -> None:
@@ -289,7 +290,7 @@ class UnsavedKeyDialog(QDialog):
         self.reasonLabel.setObjectName("unsavedKeyReasonLabel")
         self.reasonLabel.setTextFormat(Qt.TextFormat.PlainText)
         self.reasonLabel.setWordWrap(True)
-        self.reasonLabel.setStyleSheet(f"color: {text_color(Tone.ERROR, self.palette()).name()};")
+        set_tone(self.reasonLabel, Tone.ERROR)
 
         self.keyEdit = QPlainTextEdit(pem)
         self.keyEdit.setObjectName("unsavedKeyEdit")

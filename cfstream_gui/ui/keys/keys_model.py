@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -14,6 +15,9 @@ from cfstream_gui.ui.common.style import Tone, monospace_font, text_color
 from cfstream_gui.ui.common.widgets import Index, ReadOnlyTableModel
 
 _TONES = {KeyState.HELD: Tone.OK, KeyState.ORPHANED: Tone.WARNING}
+CREATED_FORMAT = "%Y-%m-%d %H:%M UTC"
+# The widest cell each column can hold, to size it before any key is listed.
+COLUMN_SAMPLES = ("0" * 32, "2000-12-31 23:59 UTC")
 
 
 def short_status(row: KeyRow) -> str:
@@ -63,5 +67,6 @@ class KeysModel(ReadOnlyTableModel[KeyRow]):
             return row.key_id
         if column == 1:
             created = row.created
-            return created.astimezone().strftime("%Y-%m-%d %H:%M") if created else "—"
+            # As Cloudflare and `cfstream-token keys list` give it: in UTC, and saying so.
+            return created.astimezone(UTC).strftime(CREATED_FORMAT) if created else "—"
         return short_status(row)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QTableView,
@@ -37,9 +36,10 @@ from cfstream_gui.core.storage.secrets import SecretStoreError
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.common.confirm_box import Confirm, confirm_with_message_box
 from cfstream_gui.ui.common.error_banner import ErrorBanner
-from cfstream_gui.ui.common.widgets import PaddedDelegate, push_button
+from cfstream_gui.ui.common.style import monospace_font
+from cfstream_gui.ui.common.widgets import PaddedDelegate, push_button, size_columns
 from cfstream_gui.ui.keys.import_dialog import KeyImportDialog, UnsavedKeyDialog
-from cfstream_gui.ui.keys.keys_model import KeysModel
+from cfstream_gui.ui.keys.keys_model import COLUMN_SAMPLES, KeysModel
 
 KeyServiceSource = Callable[[], Awaitable[KeyService]] | KeyService
 
@@ -104,10 +104,9 @@ class SigningKeysDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        key_id, created = COLUMN_SAMPLES
+        size_columns(self.table, {0: (key_id, monospace_font()), 1: (created, None)})
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
 
@@ -281,7 +280,10 @@ class SigningKeysDialog(QDialog):
         except KeyNotSavedError as exc:
             self.banner.show_error(str(exc), "The key is shown once in the window that opened.")
             pem = unsaved_api_pem(exc.key, exc.material)
-            dialog = UnsavedKeyDialog(exc.key_id, pem, str(exc), self)
+            # A dialog closed meanwhile (the user, or the window closing) is deleted soon: the
+            # only copy of the key must not go with it, so it shows on the window instead.
+            owner = self if self.isVisible() else self.parentWidget()
+            dialog = UnsavedKeyDialog(exc.key_id, pem, str(exc), owner)
             dialog.finished.connect(dialog.deleteLater)
             dialog.open()
             await self._reload(select=exc.key_id)

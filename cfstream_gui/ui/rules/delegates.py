@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCompleter,
     QLineEdit,
     QListView,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
 )
@@ -27,6 +26,7 @@ from cfstream_gui.core import countries
 from cfstream_gui.core.models import AccessRule, Action, RuleType
 from cfstream_gui.core.validation import Problem, Severity, check_rule, parse_rule_values
 from cfstream_gui.ui.common.style import Tone, text_color
+from cfstream_gui.ui.common.widgets import ReadableDelegate
 from cfstream_gui.ui.rules.cells import ACTION_COLUMN, HEADERS, TYPE_COLUMN, resolve_type
 
 Index = QModelIndex | QPersistentModelIndex
@@ -43,7 +43,7 @@ MAX_SUGGESTIONS = 30  # more than a popup can show usefully; the user types anot
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
 
-class ChoiceDelegate(QStyledItemDelegate):
+class ChoiceDelegate(ReadableDelegate):
     """A combo box of (label, value) items; the model receives the value string."""
 
     def __init__(self, choices: Sequence[tuple[str, str]], parent: QObject | None = None) -> None:
@@ -74,7 +74,7 @@ class ChoiceDelegate(QStyledItemDelegate):
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
-class ValuesDelegate(QStyledItemDelegate):
+class ValuesDelegate(ReadableDelegate):
     """A `ValuesEdit` for the Values column; what was typed is committed even when invalid,
     so the model can keep it and show what is wrong."""
 
@@ -135,7 +135,8 @@ class ValuesEdit(QLineEdit):
         messages = "\n".join(problem.message for problem in self._problems)
         self.setToolTip(messages)
         self.setAccessibleDescription(messages)
-        invalid = self.is_invalid()
+        # Red once something is typed: an empty field shows its example instead.
+        invalid = self.is_invalid() and bool(self.text().strip())
         self.setProperty("invalid", invalid)
         if invalid:
             red = text_color(Tone.ERROR, self.palette()).name()

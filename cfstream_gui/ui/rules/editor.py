@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
@@ -20,12 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cfstream_gui.core.models import MAX_RULES, AccessRule
+from cfstream_gui.core.models import MAX_RULES, AccessRule, RuleType
 from cfstream_gui.core.validation import Problem, Severity
 from cfstream_gui.ui.common.style import Tone, text_color
 from cfstream_gui.ui.rules.cells import ACTION_COLUMN, TYPE_COLUMN, VALUES_COLUMN
 from cfstream_gui.ui.rules.delegates import (
     ACTION_CHOICES,
+    COUNTRY_PLACEHOLDER,
+    IP_PLACEHOLDER,
     TYPE_CHOICES,
     ChoiceDelegate,
     ValuesDelegate,
@@ -36,10 +39,19 @@ HINT_TEXT = (
     "Rules are checked from top to bottom; the first match decides. "
     "A viewer who matches no rule is allowed."
 )
+# One line in the form; the table's tooltip and accessible description say it in full.
+SHORT_HINT = "Top to bottom, the first match decides; a viewer no rule matches may watch."
 AT_CAP_TOOLTIP = f"Cloudflare allows at most {MAX_RULES} access rules per token."
 ADD_TOOLTIP = "Add a rule at the end of the list."
 EMPTY_TEXT = "No rules: anyone with the link can watch. Add a rule to restrict by country or IP."
-EMPTY_MARGIN = 16
+EMPTY_MARGIN = 8
+# What a fresh rule of each type waits for (`fresh_hint`).
+VALUE_EXAMPLES = {
+    RuleType.COUNTRY.value: ("countries", COUNTRY_PLACEHOLDER),
+    RuleType.IP.value: ("IP addresses or ranges", IP_PLACEHOLDER),
+}
+# The table is as tall as its rules, and never less than this: room to say what none means.
+MIN_VISIBLE_ROWS = 2
 
 
 class RulesTable(QTableView):
@@ -62,6 +74,10 @@ class RulesTable(QTableView):
         painter.drawText(area, int(flags), EMPTY_TEXT)
         painter.end()
 
+    def commit_and_close(self, editor: QWidget) -> None:
+        self.commitData(editor)
+        self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
     def dropEvent(self, event: QDropEvent) -> None:
         super().dropEvent(event)
         # The model has already moved the rows (moveRows in dropMimeData). Reporting a
@@ -79,7 +95,8 @@ class RulesEditor(QWidget):
         self.setObjectName("rulesEditor")
         self.model = RulesModel(parent=self)
         self.table = self._make_table()
-        self.hint_label = self._label("ruleHintLabel", HINT_TEXT)
+        self.hint_label = self._label("ruleHintLabel", SHORT_HINT)
+        self.hint_label.setToolTip(HINT_TEXT)
         self.add_button = self._button("addRuleButton", "Add rule", "Add access rule")
         self.remove_button = self._button("removeRuleButton", "Remove", "Remove selected rule")
         self.up_button = self._button("moveRuleUpButton", "Move up", "Move selected rule up")
@@ -105,6 +122,17 @@ class RulesEditor(QWidget):
     def problems(self) -> list[Problem]:
         return self.model.problems()
 
+    def focus_order(self) -> list[QWidget]:
+        """The table, then its buttons. Tab leaves the table (arrow keys move between its
+        cells), so the keyboard reaches Add rule without walking every cell."""
+        return [
+            self.table,
+            self.add_button,
+            self.remove_button,
+            self.up_button,
+            self.down_button,
+        ]
+
     def selected_row(self) -> int | None:
         """The one selected rule, if exactly one is selected."""
         selection = self.table.selectionModel()
@@ -124,10 +152,20 @@ class RulesEditor(QWidget):
     # --- actions -----------------------------------------------------------------------------
 
     def add_rule(self) -> None:
+        """Add a rule at the end and open its values for typing; nothing about it is marked
+        wrong before the user has had the chance to fill it in."""
         row = self.model.rowCount()
         if self.model.insertRows(row, 1):
             self.select_row(row)
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.edit(self.model.index(row, VALUES_COLUMN))
+
+    def commit_edit(self) -> None:
+        """Hand what is being typed in a cell to the model now, as leaving the cell would (so
+        Ctrl+Return while typing creates the token with what was typed)."""
+        editor = self.table.indexWidget(self.table.currentIndex())
+        if editor is not None:
+            self.table.commit_and_close(editor)
 
     def remove_rule(self) -> None:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
@@ -174,6 +212,7 @@ class RulesEditor(QWidget):
         table.setDefaultDropAction(Qt.DropAction.MoveAction)
         table.setDragDropOverwriteMode(False)
         table.setWordWrap(False)
+        table.setTabKeyNavigation(False)
         header = table.horizontalHeader()
         # As wide as their editors, whether or not there are rows: sized to their contents,
         # an empty table squeezed them to the header text.
@@ -183,7 +222,6 @@ class RulesEditor(QWidget):
         header.setStretchLastSection(True)
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.setFixedHeight(_height_for_rows(table, MAX_RULES))
         remove = QAction("Remove rule", table)
         remove.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -227,11 +265,19 @@ class RulesEditor(QWidget):
 
     # --- state -------------------------------------------------------------------------------
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._refresh()  # the problem list's colours are picked for the palette
+
     def _refresh(self) -> None:
         count = self.model.rowCount()
+        # No empty band below the last rule, and no scrolling with all five.
+        rows = min(max(count, MIN_VISIBLE_ROWS), MAX_RULES)
+        self.table.setFixedHeight(_height_for_rows(self.table, rows))
         self.count_label.setText(f"{count} of {MAX_RULES} rules")
         self.count_label.setAccessibleName(f"{count} of {MAX_RULES} access rules used")
-        self._show_problems(self.model.problems())
+        self._show_problems(self.model.shown_problems(), self.model.fresh_rows())
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -245,9 +291,10 @@ class RulesEditor(QWidget):
         self.up_button.setEnabled(row is not None and row > 0)
         self.down_button.setEnabled(row is not None and row < count - 1)
 
-    def _show_problems(self, problems: list[Problem]) -> None:
+    def _show_problems(self, problems: list[Problem], fresh: list[int]) -> None:
         palette = self.palette()
-        lines = []
+        rules = self.model.rules()
+        lines = [escape(fresh_hint(number, rules[number].type)) for number in fresh]
         for problem in problems:
             error = problem.severity is Severity.ERROR
             colour = text_color(Tone.ERROR if error else Tone.WARNING, palette).name()
@@ -259,9 +306,17 @@ class RulesEditor(QWidget):
         self.problems_label.setVisible(bool(lines))
 
 
+def fresh_hint(number: int, rule_type: str) -> str:
+    """What a rule just added still needs, said calmly: nothing is wrong yet."""
+    example = VALUE_EXAMPLES.get(rule_type)
+    if example is None:
+        return f"Rule {number + 1}: choose its type and fill in its values."
+    what, sample = example
+    return f"Rule {number + 1}: type the {what} it applies to, e.g. {sample}."
+
+
 def _height_for_rows(table: QTableView, rows: int) -> int:
-    """Room for the header and exactly `rows` rules: a full list needs no scrolling, and
-    there is no empty area below it."""
+    """Room for the header and exactly `rows` rules."""
     header = table.horizontalHeader().sizeHint().height()
     body = rows * table.verticalHeader().defaultSectionSize()
     return header + body + 2 * table.frameWidth()

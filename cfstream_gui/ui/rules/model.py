@@ -72,6 +72,9 @@ class _Row:
     rule: AccessRule
     # Values the rule had under other types, so switching the type back restores them.
     stash: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Just added and not filled in yet: nothing is marked wrong with it until the user has
+    # typed its values (or chosen a type that takes none).
+    fresh: bool = False
 
 
 class RulesModel(QAbstractTableModel):
@@ -101,6 +104,18 @@ class RulesModel(QAbstractTableModel):
         """Errors and lint warnings for the current rules, in rule order."""
         return list(self._problems)
 
+    def shown_problems(self) -> list[Problem]:
+        """The problems to point out now: none yet of a rule still being filled in, nor about
+        the list as a whole while one is (the rule may well be what the advice asks for)."""
+        fresh = set(self.fresh_rows())
+        if not fresh:
+            return list(self._problems)
+        return [p for p in self._problems if p.rule_index is not None and p.rule_index not in fresh]
+
+    def fresh_rows(self) -> list[int]:
+        """Rules just added whose values the user has not typed yet."""
+        return [number for number, row in enumerate(self._rows) if row.fresh]
+
     def problems_at(self, index: Index) -> list[Problem]:
         """The problems a cell shows. A rule-wide problem (no column) shows in every cell."""
         if not index.isValid():
@@ -111,6 +126,13 @@ class RulesModel(QAbstractTableModel):
             for problem in self._problems
             if problem.rule_index == index.row() and problem.column in (None, column)
         ]
+
+    def _marked_at(self, index: Index) -> list[Problem]:
+        """What the cell is painted for: a fresh rule's cells stay plain (their tooltip still
+        says what the rule needs)."""
+        if index.isValid() and self._rows[index.row()].fresh:
+            return []
+        return self.problems_at(index)
 
     def can_add(self) -> bool:
         return len(self._rows) < MAX_RULES
@@ -167,10 +189,10 @@ class RulesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(rule, column, self.problems_at(index))
         if role == Qt.ItemDataRole.BackgroundRole:
-            return background(self.problems_at(index))
+            return background(self._marked_at(index))
         if role == Qt.ItemDataRole.DecorationRole:
             # A rule-wide problem gets one icon at the start of the row, not one per cell.
-            own = [p for p in self.problems_at(index) if p.column is not None or column == 0]
+            own = [p for p in self._marked_at(index) if p.column is not None or column == 0]
             return decoration(own)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return " ".join(problem.message for problem in self.problems_at(index)) or None
@@ -195,6 +217,9 @@ class RulesModel(QAbstractTableModel):
             values = tuple(parse_rule_values(row.rule.type, value))
             changed = values != row.rule.values
             row.rule = row.rule.with_values(values)
+            # Leaving the cell empty is not filling it in: only typed values end "fresh".
+            if values and row.fresh:
+                row.fresh, changed = False, True
         if changed:
             self._changed()
         return True
@@ -227,6 +252,8 @@ class RulesModel(QAbstractTableModel):
         else:
             values = ()
         row.rule = AccessRule(old.action, new_type, values)
+        if not takes_values(new_type) or values:
+            row.fresh = False  # complete as it stands, or its earlier values came back
         return True
 
     def insertRows(self, row: int, count: int, parent: Index = ROOT) -> bool:
@@ -235,7 +262,7 @@ class RulesModel(QAbstractTableModel):
         if len(self._rows) + count > MAX_RULES:
             return False
         self.beginInsertRows(parent, row, row + count - 1)
-        self._rows[row:row] = [_Row(default_rule()) for _ in range(count)]
+        self._rows[row:row] = [_Row(default_rule(), fresh=True) for _ in range(count)]
         self.endInsertRows()
         self._changed()
         return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-from cfstream_gui.ui.common.style import Tone, text_color, tint_rgba
+from cfstream_gui.ui.common.style import Tone, set_tone, tint_rgba
 from cfstream_gui.ui.common.widgets import push_button
 from cfstream_gui.ui.videos.access import VideoAccess, plain_tooltip
 
@@ -60,9 +60,9 @@ class PublicVideoWarning(QFrame):
         self.requireSignedButton.setEnabled(not busy)
 
     def _restyle(self) -> None:
-        color = text_color(Tone.WARNING, self.palette()).name()
+        # Tints for the frame read the same on any palette; the text follows the palette.
         self.setStyleSheet(
             f"QFrame#publicVideoWarning {{ background: {tint_rgba(Tone.WARNING, 0.14)};"
             f" border: 1px solid {tint_rgba(Tone.WARNING, 0.6)}; border-radius: 4px; }}"
-            f" QLabel#publicVideoLabel {{ color: {color}; }}"
         )
+        set_tone(self.label, Tone.WARNING)

@@ -36,14 +36,16 @@ from cfstream_gui.core.storage.profiles import Profile, ProfileStore
 from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
 from cfstream_gui.core.token_service import LinkNeed, TokenJob, TokenResult, TokenService
 from cfstream_gui.core.validation import Problem, ValidationError
-from cfstream_gui.ui.account.tokens import ApiTokens
+from cfstream_gui.ui.account.tokens import NO_KEYRING_FIX, NO_KEYRING_TEXT, ApiTokens
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.form.request_preview import preview_text
 from cfstream_gui.ui.keys.held_keys import KEY_ERRORS, HeldKeys
+from cfstream_gui.ui.tools.sources import ToolSources
 from cfstream_gui.ui.videos.access_check import VideoAccessCheck
 from cfstream_gui.ui.window import gate
 from cfstream_gui.ui.window.account_actions import AccountActions
 from cfstream_gui.ui.window.key_actions import KeyActions
+from cfstream_gui.ui.window.made_from import MadeFrom
 from cfstream_gui.ui.window.saved_form import SavedForm
 from cfstream_gui.ui.window.view import WindowView
 from cfstream_gui.ui.window.window_settings import WindowSettings
@@ -102,6 +104,15 @@ class WindowController(QObject):
             settings=self.settings,
             parent=self,
         )
+        # What the Tools dialogs (inspector, simulator, playback check, copy as code) work with.
+        self.tools = ToolSources(
+            view,
+            tokens=self.tokens,
+            keys=self.keys,
+            service=service,
+            settings=self.settings,
+            clock=clock,
+        )
         self._saved = SavedForm(profiles, form_store, clock)
         self.accounts = AccountActions(
             view,
@@ -121,6 +132,7 @@ class WindowController(QObject):
         self._closing = False
         self._shut_down = False
         self._action: asyncio.Task[None] | None = None
+        self._made: MadeFrom | None = None  # what the token on show was made from
         # How many actions have ended, whatever their outcome: what a test (or a script driving
         # the window) waits on, since a fast action can start and end between two polls.
         self.finished = 0
@@ -128,6 +140,9 @@ class WindowController(QObject):
         self._revalidator = self._timer(REVALIDATE_MS)
         self.tokens.changed.connect(self._on_tokens_changed)
         self.tokens.keyringProblem.connect(self._view.show_error)
+        self.tokens.noKeyring.connect(
+            lambda: self._view.offer_session_only(NO_KEYRING_TEXT, NO_KEYRING_FIX)
+        )
         self.keys.keysShown.connect(self.refresh)
 
     def _timer(self, interval_ms: int) -> QTimer:
@@ -194,6 +209,11 @@ class WindowController(QObject):
     def set_remember(self, wanted: bool) -> None:
         self.tokens.set_remember(wanted)
 
+    def keep_token_for_session(self) -> None:
+        """The user chose to keep API tokens in memory only, for this session."""
+        self.tokens.keep_for_session()
+        self._view.clear_banner()
+
     def _on_tokens_changed(self) -> None:
         self._view.show_api_token(self.tokens.display())
         self.refresh()
@@ -242,6 +262,8 @@ class WindowController(QObject):
                 now=int(self._clock()),
             )
         )
+        if self._made is not None:
+            self._view.show_result_stale(self._made != self._form_now(request, engine, account_id))
         if not self._rate_limit.active():
             self._ticker.stop()
         if self._busy:
@@ -249,6 +271,10 @@ class WindowController(QObject):
         reason = self._blocking_reason(problems, engine)
         can_verify = self.tokens.credentials() is not None
         self._view.show_state(reason, gate.warnings(problems), can_verify=can_verify)
+
+    def _form_now(self, request: TokenRequest, engine: SigningEngine, account_id: str) -> MadeFrom:
+        key_id, profile = self._view.key_id(), self.tokens.profile_name()
+        return MadeFrom.of(request, engine, key_id=key_id, account_id=account_id, profile=profile)
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -283,6 +309,7 @@ class WindowController(QObject):
             remember_code=not self.tokens.is_session_only(),
             host_template=self._settings.current[URL_HOST_TEMPLATE],
         )
+        made = self._form_now(request, engine, account_id)
         self._begin(BUSY_TEXTS[engine])
         try:
             result = await self._make(job)
@@ -297,6 +324,7 @@ class WindowController(QObject):
         except ValueError as exc:  # a profile's bad API base URL
             self._view.show_error(str(exc), PROFILE_HINT)
         else:
+            self._made = made
             self._view.show_token(result)
             done = "Token created" if engine.uses_network else "Token signed on this computer"
             self._view.show_status(done, 5000)

@@ -27,7 +27,7 @@ from cfstream_gui.core.storage.profiles import Profile, ProfileError
 from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
 from cfstream_gui.core.token_service import TokenService
 from cfstream_gui.ui.account.tokens import ApiTokens
-from cfstream_gui.ui.batch.setup import BatchSetup
+from cfstream_gui.ui.batch.setup import BatchSetup, Prefill
 from cfstream_gui.ui.common.async_support import BackgroundTasks
 from cfstream_gui.ui.keys.held_keys import KEY_ERRORS, HeldKeys, load_held_key
 from cfstream_gui.ui.window.gate import NO_PROFILE
@@ -157,13 +157,15 @@ class KeyActions(QObject):
         self._view.show_status(text, 8000)
 
     def batch_setup(self) -> BatchSetup | None:
-        """What the Batch dialog signs with, or None without a profile: the held keys, and the
-        one token flow with the profile and account whose customer code the links use, and the
-        settings a batch follows (link host, default expiry, clipboard)."""
+        """What the Batch dialog signs with, or None without a profile: the held keys, the one
+        token flow with the profile and account whose customer code the links use, the
+        settings a batch follows (link host, default expiry, clipboard), and the form's rules
+        and download choice to start from."""
         profile = self._tokens.profile()
         if profile is None:
             return None
         settings = self._settings()
+        form = self._view.form_values()
         return BatchSetup(
             key_ids=tuple(self._ids),
             load_key=partial(load_held_key, self.store(), profile.name),
@@ -176,4 +178,5 @@ class KeyActions(QObject):
             host_template=settings[URL_HOST_TEMPLATE],
             default_exp=settings[DEFAULT_EXPIRY],
             clipboard_clear_seconds=settings[CLIPBOARD_CLEAR_SECONDS],
+            prefill=Prefill(rules=form.rules, downloadable=form.downloadable),
         )

@@ -9,15 +9,15 @@ knows them all.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QGroupBox,
     QMainWindow,
-    QScrollArea,
     QStatusBar,
     QVBoxLayout,
     QWidget,
@@ -29,6 +29,7 @@ import qasync  # after PySide6, so qasync binds to it rather than probing other 
 from cfstream_gui.core.models import SigningEngine, TokenRequest
 from cfstream_gui.core.settings import CLIPBOARD_CLEAR_SECONDS, Settings
 from cfstream_gui.core.storage.form_state import FormState
+from cfstream_gui.core.storage.window_state import WindowStateStore
 from cfstream_gui.core.token_service import TokenResult
 from cfstream_gui.core.validation import Problem
 from cfstream_gui.ui.account.panel import AccountPanel
@@ -39,19 +40,24 @@ from cfstream_gui.ui.common.clipboard import clear_copied_secret
 from cfstream_gui.ui.common.error_banner import ErrorBanner
 from cfstream_gui.ui.common.form_scroll_area import FormScrollArea
 from cfstream_gui.ui.common.inline_message import FIELD_STYLE, align_labels
+from cfstream_gui.ui.common.theme import restyle_on_palette_change
 from cfstream_gui.ui.form.token_form import TokenForm
 from cfstream_gui.ui.keys.key_dialogs import KeyDialogs
 from cfstream_gui.ui.menus import about_box, build_menus
 from cfstream_gui.ui.result_panel import ResultPanel
 from cfstream_gui.ui.settings_dialog import SettingsDialog
 from cfstream_gui.ui.videos.access import VideoAccess
+from cfstream_gui.ui.window.columns import Columns
 from cfstream_gui.ui.window.controller import WindowController
 from cfstream_gui.ui.window.gate import NO_PROFILE
+from cfstream_gui.ui.window.output_column import OutputColumn
+from cfstream_gui.ui.window.placement import Placement
 from cfstream_gui.ui.window.saved_form import FormValues
 
-# Fits everything (the banner, a signing key row, five rules) without scrolling.
-DEFAULT_WIDTH = 980
-ROOM_FOR_BANNER_AND_RESULT = 110
+if TYPE_CHECKING:  # imported when the first Tools dialog opens: none is needed to start
+    from cfstream_gui.ui.tools.tool_dialogs import ToolDialogs
+
+KEEP_FOR_SESSION_TEXT = "Keep for this session only"
 
 
 class MainWindow(QMainWindow):
@@ -59,15 +65,22 @@ class MainWindow(QMainWindow):
     closed = Signal()
 
     def __init__(
-        self, *, clock: Callable[[], float] = time.time, parent: QWidget | None = None
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        window_state: WindowStateStore | None = None,
+        parent: QWidget | None = None,
     ) -> None:
-        """The widgets only; `attach()` then connects them to their controller."""
+        """The widgets only; `attach()` then connects them to their controller. The window
+        opens where `window_state` says it was, if that still fits a screen; without one it
+        fits itself to the screen."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Cloudflare Stream tokens — cfstream-gui")
         self.setAccessibleName("cfstream-gui")
         self._closing = False
         self._shut_down = False
+        self._tools: ToolDialogs | None = None
         self.banner = ErrorBanner()
         self.account = AccountPanel()
         self.form = TokenForm(clock)
@@ -78,17 +91,18 @@ class MainWindow(QMainWindow):
         self.cancelButton = self.action_bar.cancelButton
         self.createStatusLabel = self.action_bar.createStatusLabel
         self.menu_actions = build_menus(self)
-        self._layout()
+        self.placement = Placement(self, window_state)
+        saved = self.placement.saved
+        self._layout(saved.request_preview if saved is not None else None)
         align_labels(self.account.form_layout, self.form.form_layout)
+        self._chain_focus()
         self.setStyleSheet(FIELD_STYLE)
-        # Tall enough for the whole form plus an error banner and the result's detail lines, so
-        # neither pushes the form into a scroll bar (the window manager keeps it on screen).
-        self.resize(DEFAULT_WIDTH, self.sizeHint().height() + ROOM_FOR_BANNER_AND_RESULT)
+        restyle_on_palette_change(self)
+        self.placement.restore()
         self.banner.errorShown.connect(self._clear_status)
         self.result.copied.connect(self._say_copied)
         self.settings_dialog: SettingsDialog | None = None
         self.result.previewFailed.connect(lambda text: self.show_status(text, 8000))
-        self.form.preview.showRequestToggle.toggled.connect(self._reveal_preview)
 
     def attach(self, controller: WindowController) -> None:
         """Hand the user's clicks and edits to `controller` (whose view this window is)."""
@@ -101,6 +115,8 @@ class MainWindow(QMainWindow):
         self.account.tokenEdited.connect(controller.type_api_token)
         self.account.rememberToggled.connect(controller.set_remember)
         self.account.verifyRequested.connect(controller.verify)
+        # The banner's one action so far: keeping the API token for this session only.
+        self.banner.actionTriggered.connect(controller.keep_token_for_session)
         self.form.changed.connect(controller.refresh)
         self.form.signing.manageKeysRequested.connect(self.keys.open_signing_keys)
         self.keys.keysChanged.connect(controller.keys.reload)
@@ -110,51 +126,71 @@ class MainWindow(QMainWindow):
         self.cancelButton.clicked.connect(controller.cancel)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.activated.connect(self.createTokenButton.click)
+            shortcut.activated.connect(self._create_from_keyboard)
         self.menu_actions.settings.triggered.connect(self._open_settings)
         self.menu_actions.signing_keys.triggered.connect(self.keys.open_signing_keys)
         self.menu_actions.import_key.triggered.connect(self.keys.open_import)
         self.menu_actions.batch.triggered.connect(self._open_batch)
         self.menu_actions.about.triggered.connect(self._show_about)
+        self.menu_actions.quit.triggered.connect(self.close)
+        self.menu_actions.copy_token.triggered.connect(self.result.copyTokenButton.click)
+        self.menu_actions.copy_url.triggered.connect(self.result.copyUrlButton.click)
+        self.result.linksChanged.connect(self._sync_copy_actions)
+        self._sync_copy_actions()
+        self._attach_tools()
         self.accounts = AccountDialogs(self, tasks=controller.tasks)
         self.accounts.wire(self.account, self.form, controller, self.show_status)
         controller.shutDown.connect(self._on_shut_down)
 
-    def _layout(self) -> None:
-        scroll_body = QWidget()
-        body = QVBoxLayout(scroll_body)
+    def _layout(self, preview_choice: bool | None) -> None:
+        form_body = QWidget()
+        body = QVBoxLayout(form_body)
         body.setContentsMargins(0, 0, 4, 0)
         body.setSpacing(6)
         body.addWidget(self.account)
-        body.addWidget(self.form, 1)
+        body.addWidget(self.form)
+        body.addStretch(1)
         scroll = FormScrollArea()
         scroll.setObjectName("formScrollArea")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(scroll_body)
-        self._scroll = scroll
-
-        result_group = QGroupBox("Result")
-        result_group.setObjectName("resultGroup")
-        result_layout = QVBoxLayout(result_group)
-        result_layout.addWidget(self.result)
-        # Spare height collects here, under the result, not as a dead band mid-form.
-        result_layout.addStretch(1)
-
+        scroll.setWidget(form_body)
+        self.output = OutputColumn(
+            self.action_bar, self.result, self.form.preview, preview_choice=preview_choice
+        )
+        self.columns = Columns(scroll, self.output)
+        self.columns.arrangementChanged.connect(self.output.follow_arrangement)
+        self.output.follow_arrangement(self.columns.is_wide())
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(8, 6, 8, 2)
         outer.setSpacing(6)
         outer.addWidget(self.banner)
-        outer.addWidget(scroll)
-        outer.addWidget(self.action_bar)
-        outer.addWidget(result_group, 1)
+        outer.addWidget(self.columns, 1)
         self.setCentralWidget(central)
 
-    def _reveal_preview(self, shown: bool) -> None:
-        """The preview opens below the rules: scroll it into view once it has its height."""
-        if shown:
-            QTimer.singleShot(0, lambda: self._scroll.ensureWidgetVisible(self.form.preview))
+    def _chain_focus(self) -> None:
+        """Tab follows the reading order, down the form and then down the result column (the
+        default would follow the order the widgets happened to be made in)."""
+        chain = [
+            self.banner.closeButton,
+            *self.account.focus_order(),
+            *self.form.focus_order(),
+            *self.action_bar.focus_order(),
+            *self.result.focus_order(),
+            *self.form.preview.focus_order(),
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def _sync_copy_actions(self) -> None:
+        """The Edit menu's entries can be chosen exactly when the result's buttons can."""
+        actions = self.menu_actions
+        actions.copy_token.setEnabled(self.result.copyTokenButton.isEnabled())
+        actions.copy_url.setEnabled(self.result.copyUrlButton.isEnabled())
+
+    def _create_from_keyboard(self) -> None:
+        """Ctrl+Return while a rule's values are being typed creates with what was typed."""
+        self.form.rulesEditor.commit_edit()
+        self.createTokenButton.click()
 
     def _clear_status(self) -> None:
         """An error makes the last status ("Token created", "Copied…") stale."""
@@ -164,8 +200,9 @@ class MainWindow(QMainWindow):
 
     def _say_copied(self, what: str) -> None:
         seconds = self.result.clipboard_clear_seconds
+        old = ": it was made before the form changed" if self.result.is_stale() else ""
         after = f"; it is cleared in {seconds} s" if seconds else ""
-        self.show_status(f"Copied the {what} to the clipboard{after}", 5000)
+        self.show_status(f"Copied the {what} to the clipboard{old}{after}", 5000)
 
     def _open_settings(self) -> None:
         if self.settings_dialog is not None:
@@ -188,6 +225,31 @@ class MainWindow(QMainWindow):
             self.show_status(NO_PROFILE, 8000)
             return
         self.keys.open_batch(setup)
+
+    def _attach_tools(self) -> None:
+        actions, result = self.menu_actions, self.result
+        actions.inspect_token.triggered.connect(lambda: self.tools().open_inspector())
+        actions.simulate.triggered.connect(lambda: self.tools().open_simulator())
+        actions.check_playback.triggered.connect(
+            lambda: self.tools().open_playback(result.playback_text())
+        )
+        actions.copy_as_code.triggered.connect(lambda: self.tools().open_snippets())
+        result.inspectRequested.connect(lambda: self.tools().open_inspector(result.token()))
+        result.checkPlaybackRequested.connect(
+            lambda: self.tools().open_playback(result.playback_text())
+        )
+        result.copyAsCodeRequested.connect(lambda: self.tools().open_snippets())
+
+    def tools(self) -> ToolDialogs:
+        """The Tools dialogs (inspector, simulator, playback check, copy as code), made when
+        the first one opens."""
+        if self._tools is None:
+            from cfstream_gui.ui.tools.tool_dialogs import ToolDialogs
+
+            self._tools = ToolDialogs(self, self.controller.tools)
+            self.form.changed.connect(self._tools.form_changed)
+            self.account.accountIdChanged.connect(self._tools.form_changed)
+        return self._tools
 
     @qasync.asyncSlot()  # type: ignore[untyped-decorator]
     async def _show_about(self) -> None:
@@ -301,11 +363,17 @@ class MainWindow(QMainWindow):
     def show_token(self, result: TokenResult) -> None:
         self.result.show_token(result.token, result.urls)
 
+    def show_result_stale(self, stale: bool) -> None:
+        self.result.set_stale(stale)
+
     def show_error(self, message: str, hint: str = "") -> None:
         self.banner.show_error(message, hint)
 
     def show_notice(self, message: str) -> None:
         self.banner.show_notice(message)
+
+    def offer_session_only(self, message: str, hint: str) -> None:
+        self.banner.show_notice(message, hint, action=KEEP_FOR_SESSION_TEXT)
 
     def clear_banner(self) -> None:
         self.banner.clear()
@@ -321,6 +389,8 @@ class MainWindow(QMainWindow):
         if self.settings_dialog is not None:
             self.settings_dialog.reject()
         await self.keys.close_dialogs()
+        if self._tools is not None:
+            await self._tools.close_dialogs()
         await self.accounts.close_dialogs()
 
     # -- closing ----------------------------------------------------------------------------
@@ -335,6 +405,7 @@ class MainWindow(QMainWindow):
             return
         if not self._closing:
             self._closing = True
+            self.placement.save(request_preview=self.output.preview_choice())
             try:
                 self.controller.close()
             except RuntimeError:  # no event loop any more: nothing async can be left running

@@ -98,9 +98,19 @@ class WindowView(Protocol):
 
     def show_token(self, result: TokenResult) -> None: ...
 
+    def show_result_stale(self, stale: bool) -> None:
+        """Whether the form has changed since the token on show was made (or, once changed
+        back, no longer has)."""
+        ...
+
     def show_error(self, message: str, hint: str = "") -> None: ...
 
     def show_notice(self, message: str) -> None: ...
+
+    def offer_session_only(self, message: str, hint: str) -> None:
+        """Say `message` calmly, with `hint`, and offer to keep the API token for this session
+        only (the choice calls the controller's `keep_token_for_session`)."""
+        ...
 
     def clear_banner(self) -> None: ...
 

@@ -1,0 +1,1 @@
+"""The token inspector: any pasted token or link, decoded without trusting it."""
