@@ -101,11 +101,13 @@ def test_tab_reads_down_the_form_then_down_the_result(
     # Tab leaves the rules table for Add rule (arrow keys move between its cells).
     visited = tab_walk(qtbot, window, by_name(window, QWidget, "profileCombo"))
     assert visited == [
+        "manageAccountsButton",
         "accountIdEdit",
         "apiTokenEdit",
         "verifyButton",
         "signingEngineCombo",
         "videoIdEdit",
+        "browseVideosButton",
         "expiryEnabledCheck",
         "expiryPresetPlus1h",
         "expiryPresetPlus6h",
@@ -130,6 +132,8 @@ def test_tab_reads_down_the_form_then_down_the_result(
         "copyAsCodeButton",
         "showRequestToggle",
         "requestPreview",
+        # The sandbox's note comes first in the account panel, so Tab reaches it last.
+        "addAccountButton",
     ]
 
 
