@@ -98,13 +98,18 @@ class ThumbnailFetcher:
     def _make(self, host: str) -> httpx.AsyncClient:
         return new_http_client(self._transport, timeout=TIMEOUT, host=host)
 
+    def is_open(self) -> bool:
+        """Whether a connection pool is open (or being made)."""
+        return self._http is not None or self._making is not None
+
     async def aclose(self) -> None:
         http, making = self._http, self._making
         self._http = self._making = None
         if http is None and making is not None:
             http = await making  # being made in a worker thread: close it once it exists
         if http is not None:
-            await http.aclose()
+            # Shielded: a cancelled caller must not leave the pool's sockets open.
+            await asyncio.shield(http.aclose())
 
 
 def _is_image(response: httpx.Response) -> bool:

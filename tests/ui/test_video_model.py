@@ -4,18 +4,25 @@ and a hostile "thumbnail" refused before it is decoded."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import dataclasses
 import zlib
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
+import pytest
 from PySide6.QtCore import Qt
 
+from cfstream_gui.core.storage.profiles import Profile
+from cfstream_gui.core.thumbnails import ThumbnailFetcher
 from cfstream_gui.core.videos import VideoSummary
 from cfstream_gui.sandbox.delivery_media import thumbnail_png
 from cfstream_gui.ui.common.confirm_box import confirmation_box
 from cfstream_gui.ui.videos import model as columns
 from cfstream_gui.ui.videos.model import VideoTableModel, duration_text
-from cfstream_gui.ui.videos.thumbnails import decode
+from cfstream_gui.ui.videos.thumbnails import Thumbnails, decode
 
 
 def video(n: int, name: str, *, state: str = "ready", signed: bool = True) -> VideoSummary:
@@ -128,3 +135,39 @@ def test_a_question_quoting_a_name_shows_it_as_written(qapp: Any) -> None:
     box, _action = confirmation_box(None, "Require signed URLs", "For “<b>Free</b>”?", "", "Go")
     assert box.textFormat() == Qt.TextFormat.PlainText
     box.deleteLater()
+
+
+class HangingEdge(httpx.AsyncBaseTransport):
+    """An edge that never answers, and remembers whether it was closed."""
+
+    def __init__(self) -> None:
+        self.asked = asyncio.Event()
+        self.closed = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.asked.set()
+        await asyncio.Event().wait()
+        raise AssertionError("never answers")
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+@pytest.mark.asyncio
+async def test_closing_the_thumbnails_finishes_even_when_the_closer_is_cancelled() -> None:
+    edge = HangingEdge()
+    api = "https://api.cloudflare.com/client/v4"
+    pictures = Thumbnails(Profile("p", "0" * 32), api, fetcher=ThumbnailFetcher(transport=edge))
+    public = dataclasses.replace(video(9, "Trailer", signed=False), customer_code="abc123")
+    assert pictures.picture(public) is None  # asked for, on its way
+    await edge.asked.wait()
+
+    closer = asyncio.ensure_future(pictures.aclose())
+    await asyncio.sleep(0)
+    closer.cancel()  # the window closing cancels the dialog's last work mid-close
+    with contextlib.suppress(asyncio.CancelledError):
+        await closer
+    await pictures.aclose()  # a second close waits for the first to end
+
+    assert edge.closed
+    assert pictures.picture(public) is None and not pictures.is_busy()  # nothing new fetched

@@ -9,6 +9,7 @@ memory is spent on it.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict, deque
 from functools import cache
 
@@ -49,6 +50,7 @@ class Thumbnails(QObject):
         self._queue: deque[tuple[str, str]] = deque()
         self._queued: set[str] = set()
         self._running = 0
+        self._closing: asyncio.Future[None] | None = None
         self.fetched = 0  # pictures fetched so far (tests, the benchmark)
 
     def picture(self, video: VideoSummary) -> QPixmap | None:
@@ -58,6 +60,8 @@ class Thumbnails(QObject):
             return padlock()
         uid = video.uid
         found = self._pictures.get(uid)
+        if self._closing is not None:
+            return found
         if found is not None:
             self._pictures.move_to_end(uid)
             return found
@@ -82,8 +86,16 @@ class Thumbnails(QObject):
         return bool(self._queue) or self._running > 0
 
     async def aclose(self) -> None:
-        self._queue.clear()
-        self._queued.clear()
+        """Stop fetching and close the connections. Safe to call more than once, and from a
+        task that is itself cancelled (the window closing cancels the dialog's last work): the
+        closing runs to its end all the same, or a connection would be left open."""
+        if self._closing is None:
+            self._queue.clear()
+            self._queued.clear()
+            self._closing = asyncio.ensure_future(self._close())
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
         await self._tasks.cancel_others()
         await self._fetcher.aclose()
 
