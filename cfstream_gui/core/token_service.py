@@ -30,6 +30,14 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from cfstream_gui.core.batch import (
+    BatchDefaults,
+    BatchResult,
+    BatchRow,
+    Progress,
+    RowError,
+    sign_batch,
+)
 from cfstream_gui.core.clients import ClientPool
 from cfstream_gui.core.cloudflare import ApiError, BadResponse
 from cfstream_gui.core.credentials import Credentials
@@ -50,10 +58,9 @@ from cfstream_gui.core.validation import (
     normalize_rule,
 )
 
-# Signing (PyJWT, cryptography), the key store (keyring) and batches (process pools) load when
-# a job needs them: a token from Cloudflare's API needs none of them.
+# Signing (PyJWT, cryptography) and the key store (keyring) load when a job needs them: a token
+# from Cloudflare's API needs neither.
 if TYPE_CHECKING:
-    from cfstream_gui.core.batch import BatchDefaults, BatchResult, BatchRow, Progress, RowError
     from cfstream_gui.core.cloudflare import StreamClient
     from cfstream_gui.core.keys.signing_key import SigningKey
 
@@ -332,8 +339,6 @@ class TokenService:
         if errors:
             raise ValidationError(errors)
         defaults = replace(defaults, rules=tuple(normalize_rule(r) for r in defaults.rules))
-        from cfstream_gui.core.batch import sign_batch
-
         results, row_errors = sign_batch(
             rows,
             key,

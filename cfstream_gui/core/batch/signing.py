@@ -12,23 +12,26 @@ from __future__ import annotations
 import contextlib
 import csv
 import math
-import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from cfstream_gui.core.batch.input import BatchRow, RowError
-from cfstream_gui.core.keys.local_signing import sign_locally
-from cfstream_gui.core.keys.signing_key import SigningKey
 from cfstream_gui.core.models import DEFAULT_EXP_SECONDS, AccessRule, TokenRequest
 from cfstream_gui.core.timeparse import TimeParseError, parse_when, to_epoch
 from cfstream_gui.core.urls import playback_urls
 from cfstream_gui.core.validation import ValidationError
+
+# Signing (PyJWT, cryptography) and the process pool load when a batch is signed, not with the
+# token service that offers batches, nor with a `--rule` parsed next to this module.
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from cfstream_gui.core.keys.signing_key import SigningKey
 
 URL_COLUMNS: tuple[str, ...] = ("iframe", "watch", "hls", "dash", "thumbnail", "mp4")
 OUTPUT_COLUMNS: tuple[str, ...] = ("line", "video", "token", "expires", *URL_COLUMNS)
@@ -131,6 +134,8 @@ def _prepare(
 
 
 def _sign_one(job: _Job, key: SigningKey, now: int) -> _Outcome:
+    from cfstream_gui.core.keys.local_signing import sign_locally  # ~1 µs once loaded
+
     try:
         token = sign_locally(job.request, key, now=now)
     except ValidationError as exc:
@@ -169,6 +174,8 @@ _worker_key: SigningKey | None = None
 def _init_worker(key_id: str, pem: str) -> None:
     """Runs once in each worker: parse the key once for every chunk this worker signs.
     (Plain strings travel to the worker: a parsed key object cannot be pickled.)"""
+    from cfstream_gui.core.keys.signing_key import SigningKey
+
     global _worker_key
     _worker_key = SigningKey(key_id, pem)
     _ = _worker_key.private_key
@@ -189,6 +196,9 @@ def _sign_in_pool(
     progress: Progress | None,
     should_stop: Callable[[], bool] | None,
 ) -> list[_Outcome]:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     # spawn, not fork: the caller may have threads (the GUI's, the sandbox's) whose locks a
     # forked child would inherit mid-use.
     context = multiprocessing.get_context("spawn")
