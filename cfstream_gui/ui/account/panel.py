@@ -9,6 +9,7 @@ find the token.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from cfstream_gui.core.validation import Problem
-from cfstream_gui.ui.account.tokens import TokenDisplay
 from cfstream_gui.ui.common.icons import eye_icon
 from cfstream_gui.ui.common.inline_message import (
     InlineMessage,
@@ -35,6 +35,9 @@ from cfstream_gui.ui.common.inline_message import (
     with_message,
 )
 from cfstream_gui.ui.common.style import Tone, set_tone
+
+if TYPE_CHECKING:  # the token's state lives with the controller, loaded after the first paint
+    from cfstream_gui.ui.account.tokens import TokenDisplay
 
 TOKEN_PLACEHOLDER = "An API token with Stream Edit permission"
 READING_PLACEHOLDER = "Reading the keyring…"
