@@ -134,6 +134,7 @@ def test_the_windows_first_paint_comes_before_the_loop_the_core_and_the_network(
         " and not seen:\n"
         "            seen['modules'] = sorted(sys.modules)\n"
         "            seen['attached'] = obj.is_attached()\n"
+        "            seen['can_create'] = obj.createTokenButton.isEnabled()\n"
         "            obj.close()  # asked before the controller exists: carried out after\n"
         "        return False\n"
         "qapp = QApplication([])\n"
@@ -142,12 +143,13 @@ def test_the_windows_first_paint_comes_before_the_loop_the_core_and_the_network(
         "code = app.main([])\n"
         "windows = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow)]\n"
         "print('REPORT ' + json.dumps({'modules': seen['modules'], 'code': code,"
-        " 'attached_at_paint': seen['attached'],"
+        " 'attached_at_paint': seen['attached'], 'create_at_paint': seen['can_create'],"
         " 'shut_down': [w.is_shut_down() for w in windows]}), file=sys.stderr)\n"
     )
     report = loaded_by(code, {"CFSTREAM_CONFIG_DIR": config_dir})
     assert offenders(report, FIRST_PAINT_LATER) == {}
     assert report["attached_at_paint"] is False
+    assert report["create_at_paint"] is False  # not offered before the form was looked at
     assert report["code"] == 0 and report["shut_down"] == [True]
 
 

@@ -119,6 +119,7 @@ class AccountPanel(QGroupBox):
         self.verifyButton = QPushButton("Verify")
         self.verifyButton.setObjectName("verifyButton")
         self.verifyButton.setAccessibleName("Verify the API token")
+        self.verifyButton.setEnabled(False)  # until there is a token to verify
         self.verifyButton.setToolTip("Ask Cloudflare whether this API token is active")
         self.verifyButton.clicked.connect(self.verifyRequested)
         self.verifyStatusLabel = QLabel()
