@@ -108,7 +108,7 @@ def main() -> int:
         )
     cores = os.cpu_count() or 1
     one, many = interleaved(
-        max(1, runs // 2),
+        max(1, (runs + 1) // 2),  # whole batches: fewer pairs, but an odd number for a median
         lambda: batch_seconds(key, ids, jobs=1),
         lambda: batch_seconds(key, ids, jobs=cores),
     )
