@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -75,11 +76,23 @@ def raw_per_second(key: SigningKey, count: int) -> float:
     return count / (time.process_time() - start)
 
 
-def batch_seconds(key: SigningKey, ids: int, jobs: int) -> float:
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the batch workers)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def batch_seconds(key: SigningKey, ids: int, jobs: int, cpu: dict[int, list[float]]) -> float:
+    """Wall time of one batch; its CPU time (every process) is added to `cpu[jobs]`: how much
+    work the cores did in all, whatever else the machine was running."""
     rows = parse_batch_input("\n".join(f"{n:032x}" for n in range(ids))).rows
-    start = time.perf_counter()
+    used, start = cpu_seconds(), time.perf_counter()
     results, errors = sign_batch(rows, key, BatchDefaults(), now=datetime.now(UTC), jobs=jobs)
     elapsed = time.perf_counter() - start
+    cpu.setdefault(jobs, []).append(cpu_seconds() - used)
     assert len(results) == ids and not errors
     return elapsed
 
@@ -107,12 +120,22 @@ def main() -> int:
             asyncio.run(api_per_second(sandbox, max(10, tokens // 3))) for _ in range(runs)
         )
     cores = os.cpu_count() or 1
+    cpu: dict[int, list[float]] = {}
     one, many = interleaved(
         max(1, (runs + 1) // 2),  # whole batches: fewer pairs, but an odd number for a median
-        lambda: batch_seconds(key, ids, jobs=1),
-        lambda: batch_seconds(key, ids, jobs=cores),
+        lambda: batch_seconds(key, ids, 1, cpu),
+        lambda: batch_seconds(key, ids, cores, cpu),
     )
-    result = {"local": local, "raw": raw, "api": api, "one": one, "many": many, "cores": cores}
+    result = {
+        "local": local,
+        "raw": raw,
+        "api": api,
+        "one": one,
+        "many": many,
+        "cores": cores,
+        "cpu_one": statistics.median(cpu[1]),
+        "cpu_many": statistics.median(cpu[cores]),
+    }
     print(json.dumps(result))
     return 0
 
