@@ -1,15 +1,18 @@
-"""Start the desktop app: the QApplication, the qasync event loop, and the main window.
+"""Start the desktop app: the QApplication, the main window, and the qasync event loop.
 
 Everything the window needs is built here and wired into its controller (profiles, secrets,
 API clients behind the one token service, the saved form, the clock); nothing below looks
 anything up globally.
+
+Start-up shows the window first. This module imports only Qt and the window's widgets; the
+window is built and painted (`show_first`), and only then are the event loop, the controller,
+the core services and the sandbox loaded and wired (`_run`). httpx, the keyring, PyJWT,
+cryptography, pycountry and the dialogs load later still, when first used.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import gc
 import logging
 import os
 import sys
@@ -19,32 +22,30 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-# isort: split
-import qasync  # after PySide6, so qasync binds to it rather than probing other Qt bindings
-
 from cfstream_gui import APP_ID, APP_NAME, __version__
-from cfstream_gui.core.clients import ClientFactory, ClientPool, default_factory
-from cfstream_gui.core.settings import SettingsStore
-from cfstream_gui.core.storage.form_state import FormStore, SessionFormStore
-from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
-from cfstream_gui.core.storage.profiles import Profile, ProfileStore
-from cfstream_gui.core.storage.secrets import SecretStore, keyring_timeout
 from cfstream_gui.core.storage.window_state import WindowStateStore
-from cfstream_gui.core.token_service import TokenService
 from cfstream_gui.ui.common.theme import follow_color_scheme
-from cfstream_gui.ui.crash_dialog import CrashHandler
-from cfstream_gui.ui.window.controller import WindowController
+from cfstream_gui.ui.crash_handler import CrashHandler
 from cfstream_gui.ui.window.main_window import MainWindow
 
 if TYPE_CHECKING:
-    from cfstream_gui.sandbox import Sandbox  # loaded only when one runs (start_sandbox)
+    from cfstream_gui.core.clients import ClientFactory
+    from cfstream_gui.core.settings import SettingsStore
+    from cfstream_gui.core.storage.form_state import FormStore
+    from cfstream_gui.core.storage.profiles import Profile, ProfileStore
+    from cfstream_gui.core.storage.secrets import SecretStore
+    from cfstream_gui.sandbox import Sandbox
 
 SANDBOX_PROFILE = "sandbox"
 # Built from the top-level resources/ folder (docs/architecture.md).
 RESOURCES_PACKAGE = "cfstream_gui.resources"
+# The longest wait for the first paint before loading the rest anyway: a window started
+# minimised, or on a display that never exposes it, must not hold up the start.
+FIRST_PAINT_LIMIT_MS = 1000
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def sandbox_profile(sandbox: Sandbox) -> Profile:
     """The throwaway profile for --sandbox: never saved, its demo token kept in memory."""
+    from cfstream_gui.core.storage.profiles import Profile
+
     return Profile(
         name=SANDBOX_PROFILE,
         account_id=sandbox.DEMO_ACCOUNT_ID,
@@ -95,13 +98,20 @@ def open_main_window(
     session_secrets: SecretStore | None = None,
     settings: SettingsStore | None = None,
     window_state: WindowStateStore | None = None,
+    window: MainWindow | None = None,
 ) -> MainWindow:
     """The main window (the view) with its controller (which owns what it does), wired and
     showing the profiles and the restored form. `session_secrets` holds the signing keys of
     session-only profiles (the sandbox's), so they never reach `secrets`' keyring. `settings`
     is where the settings are kept (None: the defaults, in memory). The window opens where
-    `window_state` remembers it, if that still fits a screen."""
-    window = MainWindow(clock=clock, window_state=window_state)
+    `window_state` remembers it, if that still fits a screen. `window`: one already on screen
+    (see `main`), else a new one."""
+    from cfstream_gui.core.clients import ClientPool
+    from cfstream_gui.core.token_service import TokenService
+    from cfstream_gui.ui.window.controller import WindowController
+
+    if window is None:
+        window = MainWindow(clock=clock, window_state=window_state)
     controller = WindowController(
         window,
         service=TokenService(ClientPool(client_factory), profiles=profiles, clock=clock),
@@ -119,11 +129,22 @@ def open_main_window(
     return window
 
 
-def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
+def build_window(
+    sandbox: Sandbox | None, env: Mapping[str, str], window: MainWindow | None = None
+) -> MainWindow:
+    """The window as a user's start makes it (`window`: one already shown, to wire)."""
+    from cfstream_gui.core.clients import default_factory
+    from cfstream_gui.core.settings import SettingsStore
+    from cfstream_gui.core.storage.form_state import FormStore, SessionFormStore
+    from cfstream_gui.core.storage.profiles import ProfileStore
+    from cfstream_gui.core.storage.secrets import SecretStore, keyring_timeout
+
     extra: list[Profile] = []
     tokens: dict[str, str] = {}
     session_secrets: SecretStore | None = None
     if sandbox is not None:
+        from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
+
         extra.append(sandbox_profile(sandbox))
         tokens[SANDBOX_PROFILE] = sandbox.DEMO_API_TOKEN
         # Keys made or imported for the sandbox profile live in memory for this session only:
@@ -144,6 +165,7 @@ def build_window(sandbox: Sandbox | None, env: Mapping[str, str]) -> MainWindow:
         # Preferences, not account data: the sandbox session reads and keeps them too.
         settings=SettingsStore(env=env),
         window_state=WindowStateStore(env=env),
+        window=window,
     )
     if sandbox is not None:
         offer_a_demo_video(window, sandbox)
@@ -167,6 +189,7 @@ def start_sandbox(asked: bool, env: Mapping[str, str]) -> Sandbox | None:
     saved and no account in the environment (`core.accounts.first_run`). None otherwise, and
     then the sandbox is not even imported."""
     from cfstream_gui.core.accounts.first_run import start_choice
+    from cfstream_gui.core.storage.profiles import ProfileStore
 
     if not start_choice(ProfileStore(env=env), env, sandbox_asked=asked).uses_sandbox:
         return None
@@ -206,6 +229,44 @@ def app_icon() -> QIcon:
     return QIcon(str(svg))
 
 
+class _PaintWatch(QObject):
+    """Ends `loop` at the first paint of the widget it watches."""
+
+    def __init__(self, loop: QEventLoop) -> None:
+        super().__init__()
+        self._loop = loop
+        self.painted = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.painted:
+            self.painted = True
+            self._loop.quit()
+        return False
+
+
+def show_first(window: MainWindow, limit_ms: int | None = None) -> bool:
+    """Show `window` and return once it has painted (or after `limit_ms`, by default
+    `FIRST_PAINT_LIMIT_MS`): whether it did.
+
+    User input is held back meanwhile (queued by Qt, not dropped), so nothing typed or clicked
+    reaches a window whose controller is not there yet."""
+    loop = QEventLoop()
+    watch = _PaintWatch(loop)
+    limit = QTimer()
+    limit.setSingleShot(True)
+    limit.timeout.connect(loop.quit)
+    window.installEventFilter(watch)
+    try:
+        window.show()
+        if not watch.painted:
+            limit.start(FIRST_PAINT_LIMIT_MS if limit_ms is None else limit_ms)
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    finally:
+        limit.stop()
+        window.removeEventFilter(watch)
+    return watch.painted
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the app and return its exit code. Reuses a QApplication that already exists."""
     args_list = sys.argv[1:] if argv is None else list(argv)
@@ -221,27 +282,45 @@ def main(argv: list[str] | None = None) -> int:
         print(no_display, file=sys.stderr)  # rather than Qt's abort about xcb-cursor0
         return 1
     app = _application(args_list)
-    sandbox = start_sandbox(args.sandbox, os.environ)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     # We end the loop when the window has finished closing (its API clients closed), not when
     # Qt sees the last window go.
     quit_on_close = app.quitOnLastWindowClosed()
     app.setQuitOnLastWindowClosed(False)
-    crash = None
+    window = MainWindow(clock=time.time, window_state=WindowStateStore(env=os.environ))
+    crash = CrashHandler(secrets=lambda: _secrets_in_use(window), parent=lambda: window)
+    crash.install()
     try:
-        window = build_window(sandbox, os.environ)
-        crash = CrashHandler(secrets=window.controller.secrets_in_use, parent=lambda: window)
-        crash.install()
+        show_first(window)
+        return _run(app, window, os.environ, with_sandbox=args.sandbox)
+    finally:
+        crash.uninstall()
+        app.setQuitOnLastWindowClosed(quit_on_close)
+
+
+def _secrets_in_use(window: MainWindow) -> list[str]:
+    return window.controller.secrets_in_use() if window.is_attached() else []
+
+
+def _run(
+    app: QApplication, window: MainWindow, env: Mapping[str, str], *, with_sandbox: bool
+) -> int:
+    """Wire the window on screen to its controller and run the event loop until it closes."""
+    import asyncio
+    import gc
+
+    # PySide6 is imported already, so qasync binds to it rather than probing other bindings.
+    import qasync
+
+    sandbox = start_sandbox(with_sandbox, env)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        build_window(sandbox, env, window)
         closed = loop.create_future()
         window.closed.connect(lambda: closed.done() or closed.set_result(None))
-        window.show()
         with loop:
             loop.run_until_complete(closed)
     finally:
-        if crash is not None:
-            crash.uninstall()
-        app.setQuitOnLastWindowClosed(quit_on_close)
         asyncio.set_event_loop(None)
         if sandbox is not None:
             sandbox.stop()

@@ -9,19 +9,23 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from cfstream_gui.core.cloudflare import resolve_base_url
 from cfstream_gui.core.credentials import API_TOKEN_ENV, Credentials, Origin, resolve_credentials
 from cfstream_gui.core.customer_codes import is_profiles_account
 from cfstream_gui.core.storage.profiles import ACCOUNT_ID_ENV, Profile, ProfileStore
-from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError, keyring_timeout
 from cfstream_gui.core.urls import delivery_base_problem
 from cfstream_gui.core.validation import Severity, check_account_id
-from cfstream_gui.sandbox import Sandbox
 
 from .errors import UsageError
 from .terminal import safe_text
+
+# The keyring's store loads when a command reads a secret, the sandbox only with --sandbox: a
+# run whose token comes from CLOUDFLARE_API_TOKEN needs neither.
+if TYPE_CHECKING:
+    from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
+    from cfstream_gui.sandbox import Sandbox
 
 SANDBOX_PROFILE = "sandbox"
 # The one-shot --sandbox run's links (see _sandbox_target) say what they are.
@@ -50,6 +54,8 @@ class Context:
     @property
     def secrets(self) -> SecretStore:
         if self._secrets is None:
+            from cfstream_gui.core.storage.secrets import SecretStore, keyring_timeout
+
             self._secrets = SecretStore(timeout=keyring_timeout(self.env))
         return self._secrets
 
@@ -98,6 +104,8 @@ def resolve_target(ctx: Context, profile_name: str | None, account: str | None) 
 def keyring_unavailable(ctx: Context, consequence: str) -> SecretStoreError:
     """The error (exit 5) for a keyring that cannot keep secrets, offering the variable that
     works without one."""
+    from cfstream_gui.core.storage.secrets import SecretStoreError
+
     return SecretStoreError(
         f"The system keyring is unavailable, so {consequence} (keyring backend: "
         f"{ctx.secrets.store_name()}). Set {API_TOKEN_ENV} to use an API token without the "

@@ -41,7 +41,6 @@ from .context import (
 )
 from .downloads import DownloadsCheck, downloads_check, downloads_problem
 from .errors import EXIT_OK, UsageError
-from .keys import local_profile, signing_key_for
 from .output import URL_OUTPUTS, render
 from .parsing import parse_rule
 
@@ -82,6 +81,8 @@ def _job(
     """Who makes the token, with what: the same job the window would hand the service."""
     links = _link_need(args.output)
     if args.local:
+        from .keys import local_profile, signing_key_for  # held keys load cryptography
+
         profile = local_profile(ctx, args.profile, args.account)
         job = TokenJob(
             request=request,
@@ -103,7 +104,11 @@ def _job(
     # Cloudflare's key would then sign a token meant to be signed with the user's own.
     with_key = args.key is not None
     engine = SigningEngine.API_KEY if with_key else SigningEngine.CLOUDFLARE
-    key = signing_key_for(ctx, target.profile, args.key) if with_key else None
+    key = None
+    if with_key:
+        from .keys import signing_key_for
+
+        key = signing_key_for(ctx, target.profile, args.key)
     job = TokenJob(request=request, engine=engine, profile=target.profile, key=key, links=links)
     return _with_target(job, target)
 

@@ -16,7 +16,6 @@ from typing import Any
 from cfstream_gui.core.cloudflare import ApiError
 from cfstream_gui.core.credentials import Credentials
 from cfstream_gui.core.storage.profiles import Profile
-from cfstream_gui.core.storage.secrets import SecretStoreError
 from cfstream_gui.core.token_service import TokenJob, TokenService
 
 from .context import Context, resolve_target
@@ -36,6 +35,8 @@ class DownloadsCheck:
 def downloads_check(args: argparse.Namespace, job: TokenJob, ctx: Context) -> DownloadsCheck | None:
     """The check to make for the mp4 output, or None (with a note) when there is no API token
     to ask with, as when signing locally with nothing stored but the key."""
+    from cfstream_gui.core.storage.secrets import SecretStoreError  # not loaded for other outputs
+
     uid = job.request.video_uid.strip()
     profile, credentials, account = job.profile, job.credentials, job.account
     if credentials is None:

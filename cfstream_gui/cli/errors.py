@@ -12,7 +12,6 @@ from typing import TextIO
 from cfstream_gui.core.cloudflare import ApiError, NetworkError
 from cfstream_gui.core.credentials import InvalidApiToken
 from cfstream_gui.core.storage.profiles import ProfileError
-from cfstream_gui.core.storage.secrets import SecretStoreError
 from cfstream_gui.core.timeparse import TimeParseError
 from cfstream_gui.core.validation import ValidationError
 
@@ -59,6 +58,9 @@ def report(exc: BaseException, err: TextIO, *, debug: bool = False) -> int:
 
 def _explain(exc: BaseException, *, debug: bool) -> tuple[list[str], int]:
     """The lines to print for `exc`, and its exit code."""
+    # Here rather than at the top: a run that never touches the keyring does not load its store.
+    from cfstream_gui.core.storage.secrets import SecretStoreError
+
     if isinstance(exc, KeyboardInterrupt):
         return ["interrupted"], EXIT_INTERRUPTED
     if isinstance(exc, UsageError):

@@ -2,33 +2,28 @@
 
 Exit codes: 0 ok, 1 internal error, 2 usage or validation (nothing was sent), 3 API error,
 4 network error, 5 keyring error. See `errors.py`.
+
+Only the command that runs is imported (`_COMMANDS`), and the sandbox only with --sandbox:
+`create` does not pay for the key, batch and profile commands, and `--help` for none of them.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from typing import cast
 
-from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
-from cfstream_gui.core.storage.secrets import SecretStore
-
-from .accounts import run_login, run_logout, run_profiles
-from .batch import run_batch
-from .check import run_check
 from .context import Context
-from .create import run_create
-from .decode import run_decode
 from .errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, UsageError, report
-from .keys import run_keys
 from .parsing import build_parser, join_negative_times
-from .sandbox_cmd import run_sandbox, sandbox_session
-from .simulate_cmd import run_simulate
 from .terminal import safe_text
-from .videos import run_videos
+
+Command = Callable[[argparse.Namespace, Context], int]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,38 +59,55 @@ def _silence_stdout() -> None:
 def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
     command: str = args.command
     if command == "sandbox":
+        from .sandbox_cmd import run_sandbox
+
         return run_sandbox(args, ctx)
-    if args.sandbox:
-        if command not in _SANDBOX_COMMANDS:
-            raise UsageError(
-                f"--sandbox works with create, keys, batch and videos only; {command} would "
-                "touch your real profiles.",
-                hint="Try `cfstream-token --sandbox create <uid>`, or run `cfstream-token "
-                "sandbox` to keep one running.",
-            )
-        # Keys made or imported in a sandbox run live in memory for that run only.
-        sandbox_ctx = replace(ctx, _secrets=SecretStore(backend=MemoryKeyring()))
-        with sandbox_session(sandbox_ctx):
-            return _COMMANDS[command](args, sandbox_ctx)
-    run = _COMMANDS.get(command)
+    if args.sandbox and command not in _SANDBOX_COMMANDS:
+        raise UsageError(
+            f"--sandbox works with create, keys, batch and videos only; {command} would "
+            "touch your real profiles.",
+            hint="Try `cfstream-token --sandbox create <uid>`, or run `cfstream-token "
+            "sandbox` to keep one running.",
+        )
+    run = _command(command)
     if run is None:
         raise UsageError(f"Unknown command {command!r}.")
-    return run(args, ctx)
+    if not args.sandbox:
+        return run(args, ctx)
+    from cfstream_gui.core.storage.memory_keyring import MemoryKeyring
+    from cfstream_gui.core.storage.secrets import SecretStore
+
+    from .sandbox_cmd import sandbox_session
+
+    # Keys made or imported in a sandbox run live in memory for that run only.
+    sandbox_ctx = replace(ctx, _secrets=SecretStore(backend=MemoryKeyring()))
+    with sandbox_session(sandbox_ctx):
+        return run(args, sandbox_ctx)
 
 
-_COMMANDS: dict[str, Callable[[argparse.Namespace, Context], int]] = {
-    "create": run_create,
-    "login": run_login,
-    "logout": run_logout,
-    "profiles": run_profiles,
-    "keys": run_keys,
-    "batch": run_batch,
-    "videos": run_videos,
-    "decode": run_decode,
-    "simulate": run_simulate,
-    "check": run_check,
+# command -> (module of this package, its function)
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "create": ("create", "run_create"),
+    "login": ("accounts", "run_login"),
+    "logout": ("accounts", "run_logout"),
+    "profiles": ("accounts", "run_profiles"),
+    "keys": ("keys", "run_keys"),
+    "batch": ("batch", "run_batch"),
+    "videos": ("videos", "run_videos"),
+    "decode": ("decode", "run_decode"),
+    "simulate": ("simulate_cmd", "run_simulate"),
+    "check": ("check", "run_check"),
 }
 _SANDBOX_COMMANDS = frozenset({"create", "keys", "batch", "videos"})
+
+
+def _command(name: str) -> Command | None:
+    """The function that runs command `name`, its module imported now; None if unknown."""
+    where = _COMMANDS.get(name)
+    if where is None:
+        return None
+    module, function = where
+    return cast(Command, getattr(importlib.import_module(f"{__package__}.{module}"), function))
 
 
 def _code(code: str | int | None) -> int:

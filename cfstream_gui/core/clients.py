@@ -12,11 +12,14 @@ import asyncio
 import contextlib
 import os
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-from cfstream_gui.core.cloudflare import StreamClient
 from cfstream_gui.core.credentials import Credentials
 
-ClientFactory = Callable[[str | None, Credentials | None], StreamClient]
+if TYPE_CHECKING:
+    from cfstream_gui.core.cloudflare import StreamClient
+
+ClientFactory = Callable[[str | None, Credentials | None], "StreamClient"]
 _Key = tuple[str | None, Credentials | None]
 
 
@@ -25,6 +28,9 @@ def default_factory(env: Mapping[str, str] | None = None) -> ClientFactory:
     environment = os.environ if env is None else env
 
     def build(base_url: str | None, credentials: Credentials | None) -> StreamClient:
+        # httpx loads with the first client, not with the window or the CLI.
+        from cfstream_gui.core.cloudflare import StreamClient
+
         return StreamClient(credentials, base_url=base_url, env=environment)
 
     return build

@@ -9,9 +9,13 @@ build links on the wrong host, or teach the profile another account's code for g
 
 from __future__ import annotations
 
-from cfstream_gui.core.cloudflare import StreamClient
+from typing import TYPE_CHECKING
+
 from cfstream_gui.core.storage.profiles import Profile
 from cfstream_gui.core.urls import customer_code_from_video
+
+if TYPE_CHECKING:
+    from cfstream_gui.core.cloudflare import StreamClient
 
 
 def is_profiles_account(profile: Profile, account_id: str) -> bool:

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from cfstream_gui.core.batch import (
     BatchDefaults,
@@ -38,13 +39,10 @@ from cfstream_gui.core.batch import (
     sign_batch,
 )
 from cfstream_gui.core.clients import ClientPool
-from cfstream_gui.core.cloudflare import ApiError, BadResponse, StreamClient
+from cfstream_gui.core.cloudflare import ApiError, BadResponse
 from cfstream_gui.core.credentials import Credentials
 from cfstream_gui.core.customer_codes import detect_code, is_profiles_account, remembered_code
 from cfstream_gui.core.ids import canonical_id
-from cfstream_gui.core.keys.local_signing import sign_locally
-from cfstream_gui.core.keys.service import KeyNotHeldError
-from cfstream_gui.core.keys.signing_key import SigningKey
 from cfstream_gui.core.models import SigningEngine, TokenRequest
 from cfstream_gui.core.storage.profiles import Profile, ProfileError, ProfileStore
 from cfstream_gui.core.tokens import DecodedToken, TokenDecodeError, decode_token
@@ -59,6 +57,12 @@ from cfstream_gui.core.validation import (
     normalize_request,
     normalize_rule,
 )
+
+# Signing (PyJWT, cryptography) and the key store (keyring) load when a job needs them: a token
+# from Cloudflare's API needs neither.
+if TYPE_CHECKING:
+    from cfstream_gui.core.cloudflare import StreamClient
+    from cfstream_gui.core.keys.signing_key import SigningKey
 
 logger = logging.getLogger(__name__)
 
@@ -282,10 +286,14 @@ class TokenService:
 
     def _key(self, job: TokenJob) -> SigningKey:
         if job.key is None:
+            from cfstream_gui.core.keys.service import KeyNotHeldError
+
             raise KeyNotHeldError("(none chosen)", job.profile.name)
         return job.key
 
     async def _sign_here(self, job: TokenJob, request: TokenRequest) -> str:
+        from cfstream_gui.core.keys.local_signing import sign_locally
+
         key = self._key(job)
         now = int(self._clock())
         # A couple of milliseconds once the key is parsed; a worker thread keeps even a slow

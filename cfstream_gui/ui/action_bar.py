@@ -25,6 +25,9 @@ class ActionBar(QWidget):
         self.createTokenButton.setDefault(True)
         self.createTokenButton.setMinimumWidth(130)
         self.createTokenButton.setToolTip(CREATE_TIP)
+        # Until the controller has looked at the form (the window is painted before it is
+        # wired), Create is not offered.
+        self.createTokenButton.setEnabled(False)
         self.cancelButton = QPushButton("Cancel")
         self.cancelButton.setObjectName("cancelButton")
         self.cancelButton.setAccessibleName("Cancel the running request")

@@ -1,10 +1,11 @@
 """Signing many tokens locally, on every core, and writing them out as CSV.
 
 Local signing makes no API call per token, so a batch is bound only by RSA: about a millisecond
-per signature. Rows are signed in chunks by a process pool (signatures are CPU work the GIL
-would serialise); the private key reaches each worker once, through the pool initializer, and
-is parsed there once. Every input row ends as a token or as a `RowError` carrying its line
-number: nothing is dropped without a word. The GUI and the CLI both drive this module.
+per signature. Rows are signed in chunks by the calling thread and a process pool (signatures
+are CPU work the GIL would serialise); the private key reaches each worker once, through the
+pool initializer, and is parsed there once. Every input row ends as a token or as a `RowError`
+carrying its line number: nothing is dropped without a word. The GUI and the CLI both drive
+this module.
 """
 
 from __future__ import annotations
@@ -12,23 +13,26 @@ from __future__ import annotations
 import contextlib
 import csv
 import math
-import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from cfstream_gui.core.batch.input import BatchRow, RowError
-from cfstream_gui.core.keys.local_signing import sign_locally
-from cfstream_gui.core.keys.signing_key import SigningKey
 from cfstream_gui.core.models import DEFAULT_EXP_SECONDS, AccessRule, TokenRequest
 from cfstream_gui.core.timeparse import TimeParseError, parse_when, to_epoch
 from cfstream_gui.core.urls import playback_urls
 from cfstream_gui.core.validation import ValidationError
+
+# Signing (PyJWT, cryptography) and the process pool load when a batch is signed, not with the
+# token service that offers batches, nor with a `--rule` parsed next to this module.
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from cfstream_gui.core.keys.signing_key import SigningKey
 
 URL_COLUMNS: tuple[str, ...] = ("iframe", "watch", "hls", "dash", "thumbnail", "mp4")
 OUTPUT_COLUMNS: tuple[str, ...] = ("line", "video", "token", "expires", *URL_COLUMNS)
@@ -87,7 +91,8 @@ def sign_batch(
 ) -> tuple[list[BatchResult], list[RowError]]:
     """Sign every row with `key`; results and errors both in line order.
 
-    `jobs` is the number of worker processes (default: every core); 1 signs in this process.
+    `jobs` is the number of cores to sign on (default: every core): this thread and `jobs - 1`
+    worker processes; 1 signs in this thread only.
     `progress` is called from this thread after each chunk; `should_stop` is polled as often.
     """
     prepared, errors = _prepare(rows, defaults, now)
@@ -131,6 +136,8 @@ def _prepare(
 
 
 def _sign_one(job: _Job, key: SigningKey, now: int) -> _Outcome:
+    from cfstream_gui.core.keys.local_signing import sign_locally  # ~1 µs once loaded
+
     try:
         token = sign_locally(job.request, key, now=now)
     except ValidationError as exc:
@@ -169,6 +176,8 @@ _worker_key: SigningKey | None = None
 def _init_worker(key_id: str, pem: str) -> None:
     """Runs once in each worker: parse the key once for every chunk this worker signs.
     (Plain strings travel to the worker: a parsed key object cannot be pickled.)"""
+    from cfstream_gui.core.keys.signing_key import SigningKey
+
     global _worker_key
     _worker_key = SigningKey(key_id, pem)
     _ = _worker_key.private_key
@@ -189,28 +198,42 @@ def _sign_in_pool(
     progress: Progress | None,
     should_stop: Callable[[], bool] | None,
 ) -> list[_Outcome]:
+    """Sign on `workers` cores: `workers - 1` processes, and this thread as the last one.
+
+    A worker process first starts Python, imports the signer and parses the key (~0.2 s of a
+    core each); this thread has all that already, so it signs from the first moment and the
+    pool joins in when ready. Chunks are handed out a few at a time, so whoever is free takes
+    the next one and nobody is left with a queue when the others are done."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    todo = _chunks(jobs)
+    todo.reverse()  # pop() hands them out in order
+    outcomes: list[_Outcome] = []
     # spawn, not fork: the caller may have threads (the GUI's, the sandbox's) whose locks a
     # forked child would inherit mid-use.
-    context = multiprocessing.get_context("spawn")
-    outcomes: list[_Outcome] = []
     pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
+        max_workers=workers - 1,
+        mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
         initargs=(key.key_id, key.pem),
     )
+    pending: set[Future[list[_Outcome]]] = set()
     try:
-        pending: set[Future[list[_Outcome]]] = {
-            pool.submit(_sign_chunk, chunk, now) for chunk in _chunks(jobs)
-        }
-        while pending:
-            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            for future in done:
-                outcomes += future.result()
-            if done and progress is not None:
-                progress(len(outcomes), len(jobs))
+        while todo or pending:
+            # One running and two waiting per process: none idles while this thread signs.
+            while todo and len(pending) < 3 * (workers - 1):
+                pending.add(pool.submit(_sign_chunk, todo.pop(), now))
             if should_stop is not None and should_stop():
                 raise BatchCancelled
+            signed = len(outcomes)
+            if todo:
+                outcomes += [_sign_one(job, key, now) for job in todo.pop()]
+            done, pending = wait(pending, timeout=0 if todo else 0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                outcomes += future.result()
+            if progress is not None and len(outcomes) > signed:
+                progress(len(outcomes), len(jobs))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return outcomes

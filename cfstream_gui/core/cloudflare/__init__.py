@@ -23,10 +23,13 @@ The modules are private; import from here. `_client.py` is the client and its re
 `_models.py` the answers, `_retry.py` the retry policy, `_urls.py` the base URL and path
 segments, `_videos.py` the video calls (one video, a page of the list, the signed-URLs switch),
 `_http.py` the connection, `_body.py` reading a body within its bound.
+
+The client and the envelope need httpx (~45 ms to import), so they load when first named
+(PEP 562): code that only catches these errors or reads these answers never loads httpx.
 """
 
-from cfstream_gui.core.cloudflare._client import StreamClient
-from cfstream_gui.core.cloudflare._envelope import RateLimitInfo
+from typing import TYPE_CHECKING, Any
+
 from cfstream_gui.core.cloudflare._errors import (
     ApiError,
     AuthError,
@@ -40,6 +43,27 @@ from cfstream_gui.core.cloudflare._errors import (
 from cfstream_gui.core.cloudflare._models import SigningKeyInfo, SigningKeyMaterial, TokenStatus
 from cfstream_gui.core.cloudflare._urls import DEFAULT_BASE_URL, resolve_base_url
 from cfstream_gui.core.cloudflare._videos import MAX_LIST_LIMIT, VideoListing
+
+if TYPE_CHECKING:
+    from cfstream_gui.core.cloudflare._client import StreamClient
+    from cfstream_gui.core.cloudflare._envelope import RateLimitInfo
+
+_LAZY = {
+    "StreamClient": "cfstream_gui.core.cloudflare._client",
+    "RateLimitInfo": "cfstream_gui.core.cloudflare._envelope",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # once loaded, a plain attribute
+    return value
+
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -272,7 +272,12 @@ class StreamClient(VideoCalls):
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
-            self._http = new_http_client(self._transport, timeout=self._timeout, host=self._host)
+            self._http = new_http_client(
+                self._transport,
+                timeout=self._timeout,
+                host=self._host,
+                tls=urlsplit(self.base_url).scheme != "http",
+            )
         return self._http
 
     async def _exchange(

@@ -19,14 +19,23 @@ CONNECT_TIMEOUT = 5.0
 
 @cache
 def _tls_context() -> ssl.SSLContext:
-    """One TLS context per process: building one loads the CA bundle (~90 ms), and every client
-    (a GUI profile switch, each CLI command, every test) would otherwise pay that again."""
+    """One TLS context per process: building one loads the CA bundle (~20-90 ms), and every
+    client (a GUI profile switch, each CLI command, every test) would otherwise pay that again."""
     return ssl.create_default_context()
 
 
+@cache
+def _no_tls_context() -> ssl.SSLContext:
+    """For a plain-http base URL (loopback only, see `_urls`): no request of such a client uses
+    TLS, so no CA bundle is loaded. It trusts no certificate at all, so should one ever be asked
+    for TLS it fails closed rather than connect unverified."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 def new_http_client(
-    transport: httpx.AsyncBaseTransport | None, *, timeout: float, host: str
+    transport: httpx.AsyncBaseTransport | None, *, timeout: float, host: str, tls: bool = True
 ) -> httpx.AsyncClient:
+    """`tls`: whether the base URL is https (False only for the loopback sandbox's http)."""
     return httpx.AsyncClient(
         transport=transport,
         timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT),
@@ -36,7 +45,7 @@ def new_http_client(
             "User-Agent": f"cfstream-gui/{__version__}",
         },
         follow_redirects=False,
-        verify=_tls_context(),
+        verify=_tls_context() if tls else _no_tls_context(),
         # Proxy variables must not capture the loopback sandbox.
         trust_env=not is_loopback_host(host),
     )

@@ -7,10 +7,13 @@ that belong together, and a test signature that verifies.
 
 from __future__ import annotations
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from typing import TYPE_CHECKING
+
+# cryptography loads with the first key checked: code that only names KeyImportError (every
+# place a key error can surface) does not pay for it.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 MIN_KEY_BITS = 2048
 _PROBE = b"cfstream-gui signing key check"
@@ -57,6 +60,10 @@ def inconsistent_error() -> KeyImportError:
 
 def check_usable(key: PrivateKeyTypes) -> rsa.RSAPrivateKey:
     """The key if it is an RSA key Cloudflare could have made and it actually signs."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
     if not isinstance(key, rsa.RSAPrivateKey):
         raise not_rsa_error(_kind(key))
     if key.key_size < MIN_KEY_BITS:
@@ -79,6 +86,8 @@ def check_numbers(key: PrivateKeyTypes) -> None:
     OpenSSL's full check also proves p and q prime, which costs ~80 ms per load: too much for a
     batch worker or a key list. A key that passes these sums and the test signature in
     `check_usable` signs correctly, and a key whose parts disagree is never used."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     if not isinstance(key, rsa.RSAPrivateKey):
         return  # refused by `check_usable` with a message naming its type
     numbers = key.private_numbers()
@@ -98,6 +107,8 @@ def check_numbers(key: PrivateKeyTypes) -> None:
 
 
 def _kind(key: PrivateKeyTypes) -> str:
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519
+
     if isinstance(key, ec.EllipticCurvePrivateKey):
         return "an EC key"
     if isinstance(key, ed25519.Ed25519PrivateKey):

@@ -11,6 +11,8 @@ functions; the GUI runs them in an executor.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cfstream_gui.core.cloudflare import (
     BadResponse,
     NetworkError,
@@ -18,7 +20,6 @@ from cfstream_gui.core.cloudflare import (
     RateLimited,
     ServerError,
     SigningKeyMaterial,
-    StreamClient,
 )
 from cfstream_gui.core.daemon_calls import in_daemon_thread
 from cfstream_gui.core.keys.checks import KeyImportError
@@ -26,6 +27,9 @@ from cfstream_gui.core.keys.inventory import KeyInventory, merge_keys
 from cfstream_gui.core.keys.signing_key import SigningKey, import_key, key_from_material
 from cfstream_gui.core.storage.profiles import ProfileError
 from cfstream_gui.core.storage.secrets import SecretStore, SecretStoreError
+
+if TYPE_CHECKING:  # the client (httpx) is handed in; naming its class must not load it
+    from cfstream_gui.core.cloudflare import StreamClient
 
 
 class KeyNotHeldError(LookupError):

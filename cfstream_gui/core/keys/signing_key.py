@@ -15,9 +15,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from functools import cached_property
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from typing import TYPE_CHECKING
 
 from cfstream_gui.core.cloudflare._models import SigningKeyMaterial
 from cfstream_gui.core.ids import is_hex_id
@@ -25,10 +23,11 @@ from cfstream_gui.core.ids import is_hex_id
 # Importable from here as ever: the error, the key checks' limit, and what the request checks
 # ask of a PEM label.
 from cfstream_gui.core.keys.checks import KeyImportError, check_usable
-from cfstream_gui.core.keys.formats import (
-    load_pem_text,
-    parse_key_text,
-)
+
+# Parsing (cryptography, PyJWT for JWKs) loads with the first key parsed: holding, listing and
+# naming keys needs none of it.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 # Longer than any key ID: a key pasted into the ID box must never be repeated back.
 _ECHO_LIMIT = 40
@@ -45,6 +44,8 @@ class SigningKey:
     @cached_property
     def private_key(self) -> rsa.RSAPrivateKey:
         """The loaded key, parsed once per SigningKey: parsing costs far more than signing."""
+        from cfstream_gui.core.keys.formats import load_pem_text
+
         return check_usable(load_pem_text(self.pem))
 
     def __reduce__(self) -> tuple[type[SigningKey], tuple[str, str]]:
@@ -58,6 +59,8 @@ class SigningKey:
 
     def public_pem(self) -> str:
         """The public half as a SubjectPublicKeyInfo PEM, for checking tokens elsewhere."""
+        from cryptography.hazmat.primitives import serialization
+
         public = self.private_key.public_key()
         spki = serialization.PublicFormat.SubjectPublicKeyInfo
         return public.public_bytes(serialization.Encoding.PEM, spki).decode("ascii")
@@ -67,6 +70,8 @@ def import_key(text: str, key_id: str | None = None) -> SigningKey:
     """A signing key from any shape Cloudflare's answer is commonly kept in (see module doc).
 
     The key ID comes from the JWK's `kid`, else `key_id`; when both are there they must agree."""
+    from cfstream_gui.core.keys.formats import parse_key_text
+
     found = parse_key_text(text)
     private_key = check_usable(found.key)  # first: "needs a key ID" means the key is fine
     key = SigningKey(_resolve_key_id(found.kid, key_id), _pkcs1_pem(private_key))
@@ -95,6 +100,8 @@ def unsaved_api_pem(key: SigningKey | None, material: SigningKeyMaterial) -> str
 
 
 def _pkcs1_pem(key: rsa.RSAPrivateKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     return key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.TraditionalOpenSSL,

@@ -18,21 +18,15 @@ import math
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TypeVar
-
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.errors import (
-    InitError,
-    KeyringError,
-    KeyringLocked,
-    NoKeyringError,
-    PasswordDeleteError,
-    PasswordSetError,
-)
+from typing import TYPE_CHECKING, TypeVar
 
 from cfstream_gui.core.credentials import clean_api_token
 from cfstream_gui.core.daemon_calls import CallTimedOut, call_bounded
+
+# keyring itself (~40 ms and ~15 MiB with its backends' dependencies) loads with the first call
+# that needs a backend: a run whose token comes from CLOUDFLARE_API_TOKEN never loads it.
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 SERVICE = "cfstream-gui"
 # Long enough to type a password into an unlock prompt; short enough that a prompt nobody sees
@@ -190,6 +184,8 @@ class SecretStore:
             raise SecretStoreError(_no_answer_message("opened", "the keyring"))
         try:
             if self._backend is None:
+                import keyring
+
                 try:
                     self._backend = call_bounded(keyring.get_keyring, self._timeout, "keyring")
                 except CallTimedOut:
@@ -232,6 +228,8 @@ class SecretStore:
         """Delete one entry; whether there was one. Asked first rather than read from the
         delete, because some backends (the null one) "delete" what never was without a word,
         and callers tell the user what was removed."""
+        from keyring.errors import PasswordDeleteError
+
         backend = self._bounded(self._resolve())
         with _translated("delete", what, None):
             if backend.get_password(SERVICE, user) is None:
@@ -259,6 +257,15 @@ class SecretStore:
 @contextmanager
 def _translated(verb: str, what: str, secret: str | None) -> Iterator[None]:
     """Turn whatever the backend raises into a SecretStoreError a user can act on."""
+    from keyring.errors import (
+        InitError,
+        KeyringError,
+        KeyringLocked,
+        NoKeyringError,
+        PasswordDeleteError,
+        PasswordSetError,
+    )
+
     try:
         yield
     except CallTimedOut:

@@ -17,7 +17,6 @@ import binascii
 import re
 
 from cfstream_gui.core.ids import HEX_ID_LENGTH, is_hex_id, is_plausible_id, shown
-from cfstream_gui.core.keys.formats import PEM_BEGIN, PemKind, has_passphrase_headers, pem_kind
 from cfstream_gui.core.models import DEFAULT_EXP_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, TokenRequest
 from cfstream_gui.core.timeparse import describe, from_epoch
 from cfstream_gui.core.validation.problems import Problem
@@ -153,6 +152,9 @@ def _check_signing_key(key_id: str | None, pem: str | None) -> list[Problem]:
 def _pem_problem(pem: str) -> str | None:
     """What is wrong with the base64 `pem` value, if anything. The key itself never appears
     in the message: it is a secret."""
+    # Key formats load cryptography and PyJWT: only a request that carries a key needs them.
+    from cfstream_gui.core.keys.formats import PEM_BEGIN, PemKind, has_passphrase_headers, pem_kind
+
     text = pem.strip()
     if not text:
         return "The private key is empty; paste the signing key's base64 'pem' value."

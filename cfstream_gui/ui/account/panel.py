@@ -9,6 +9,7 @@ find the token.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from cfstream_gui.core.validation import Problem
-from cfstream_gui.ui.account.tokens import TokenDisplay
 from cfstream_gui.ui.common.icons import eye_icon
 from cfstream_gui.ui.common.inline_message import (
     InlineMessage,
@@ -36,6 +36,9 @@ from cfstream_gui.ui.common.inline_message import (
 )
 from cfstream_gui.ui.common.style import Tone, set_tone, tint_rgba
 from cfstream_gui.ui.common.widgets import push_button
+
+if TYPE_CHECKING:  # the token's state lives with the controller, loaded after the first paint
+    from cfstream_gui.ui.account.tokens import TokenDisplay
 
 TOKEN_PLACEHOLDER = "An API token with Stream Edit permission"
 READING_PLACEHOLDER = "Reading the keyring…"
@@ -128,6 +131,7 @@ class AccountPanel(QGroupBox):
         self.verifyButton = QPushButton("Verify")
         self.verifyButton.setObjectName("verifyButton")
         self.verifyButton.setAccessibleName("Verify the API token")
+        self.verifyButton.setEnabled(False)  # until there is a token to verify
         self.verifyButton.setToolTip("Ask Cloudflare whether this API token is active")
         self.verifyButton.clicked.connect(self.verifyRequested)
         self.verifyStatusLabel = QLabel()

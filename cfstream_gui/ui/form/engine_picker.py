@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from cfstream_gui.core.models import SigningEngine
 from cfstream_gui.ui.common.style import monospace_font
-from cfstream_gui.ui.keys.held_keys import no_key_reason
+from cfstream_gui.ui.keys.key_texts import no_key_reason
 
 ENGINE_NOTES = {
     SigningEngine.CLOUDFLARE: "Cloudflare signs with its own key: one API request per token.",

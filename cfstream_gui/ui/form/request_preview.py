@@ -11,7 +11,6 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
-from cfstream_gui.core.keys.local_signing import local_claims
 from cfstream_gui.core.models import SigningEngine, TokenRequest
 from cfstream_gui.ui.common.style import monospace_font
 
@@ -33,6 +32,9 @@ def preview_text(
 ) -> str:
     """What Create would send (or sign) for `request` right now, as a person reads it."""
     if engine is SigningEngine.LOCAL:
+        # Local signing loads PyJWT and cryptography: only once someone picks it.
+        from cfstream_gui.core.keys.local_signing import local_claims
+
         kid = key_id or "<choose a signing key>"
         claims = local_claims(request, kid, now=now)
         header = {"alg": "RS256", "kid": kid}

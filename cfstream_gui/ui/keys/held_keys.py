@@ -22,13 +22,6 @@ KEY_ERRORS = (KeyNotHeldError, KeyImportError, SecretStoreError)
 SESSION_STORE_TEXT = "memory, for this sandbox session only (forgotten when the app closes)"
 
 
-def no_key_reason(profile: str) -> str:
-    return (
-        f"No signing key is held for profile “{profile}”: create or import one with "
-        "Manage keys…, or sign with Cloudflare's key."
-    )
-
-
 def load_held_key(store: SecretStore, profile: str, key_id: str) -> SigningKey:
     """The held key, parsed and ready to sign. Blocking: run it in a worker thread."""
     key_id = key_id.strip().lower()

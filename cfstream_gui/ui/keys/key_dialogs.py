@@ -10,22 +10,26 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from cfstream_gui.core.keys.service import KeyService
-from cfstream_gui.core.keys.signing_key import SigningKey
-from cfstream_gui.ui.batch.dialog import BatchDialog
-from cfstream_gui.ui.batch.setup import BatchSetup
 from cfstream_gui.ui.common.async_support import BackgroundTasks
-from cfstream_gui.ui.keys.import_dialog import KeyImportDialog
-from cfstream_gui.ui.keys.signing_keys_dialog import SigningKeysDialog
 
 # How long closing the window waits for a key dialog's running work before cancelling it.
 CLOSE_GRACE_SECONDS = 5.0
 
-KeyServiceFactory = Callable[[], Awaitable[KeyService]]
+# Each dialog (and the key parsing, batch signing and API calls behind it) loads when it is
+# first opened: most sessions open none of them.
+if TYPE_CHECKING:
+    from cfstream_gui.core.keys.service import KeyService
+    from cfstream_gui.core.keys.signing_key import SigningKey
+    from cfstream_gui.ui.batch.dialog import BatchDialog
+    from cfstream_gui.ui.batch.setup import BatchSetup
+    from cfstream_gui.ui.keys.signing_keys_dialog import SigningKeysDialog
+
+KeyServiceFactory = Callable[[], Awaitable["KeyService"]]
 
 
 class KeyDialogs(QObject):
@@ -55,6 +59,8 @@ class KeyDialogs(QObject):
             self.keys_dialog.raise_()
             self.keys_dialog.activateWindow()
             return
+        from cfstream_gui.ui.keys.signing_keys_dialog import SigningKeysDialog
+
         dialog = SigningKeysDialog(self._key_service, self._parent)
         self.keys_dialog = dialog
         dialog.finished.connect(
@@ -79,6 +85,8 @@ class KeyDialogs(QObject):
         self.keysChanged.emit()
 
     def open_import(self) -> None:
+        from cfstream_gui.ui.keys.import_dialog import KeyImportDialog
+
         dialog = KeyImportDialog(self._parent)
         dialog.accepted.connect(lambda: self._imported(dialog.signing_key()))
         dialog.finished.connect(dialog.deleteLater)
@@ -93,6 +101,8 @@ class KeyDialogs(QObject):
             self.batch_dialog.raise_()
             self.batch_dialog.activateWindow()
             return
+        from cfstream_gui.ui.batch.dialog import BatchDialog
+
         dialog = BatchDialog(setup, parent=self._parent)
         self.batch_dialog = dialog
         dialog.finished.connect(

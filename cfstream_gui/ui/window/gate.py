@@ -15,7 +15,7 @@ from cfstream_gui.core.credentials import Credentials
 from cfstream_gui.core.models import SigningEngine, TokenRequest
 from cfstream_gui.core.storage.profiles import Profile
 from cfstream_gui.core.validation import Problem, Severity, check_request
-from cfstream_gui.ui.keys.held_keys import no_key_reason
+from cfstream_gui.ui.keys.key_texts import no_key_reason
 
 # When Cloudflare rate-limits without saying for how long.
 DEFAULT_RATE_LIMIT_WAIT = 60.0

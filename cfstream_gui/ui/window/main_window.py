@@ -5,6 +5,10 @@ user's clicks and edits to the controller's slots (`attach`).
 
 No part reaches into another: each exposes small methods and signals, and only this module
 knows them all.
+
+This module imports only what the widgets need: the window can be on screen before the
+controller, the event loop and the API client are even loaded (`app.main`). What `attach()` and
+the menus use is imported there.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -23,18 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# isort: split
-import qasync  # after PySide6, so qasync binds to it rather than probing other Qt bindings
-
 from cfstream_gui.core.models import SigningEngine, TokenRequest
 from cfstream_gui.core.settings import CLIPBOARD_CLEAR_SECONDS, Settings
-from cfstream_gui.core.storage.form_state import FormState
 from cfstream_gui.core.storage.window_state import WindowStateStore
-from cfstream_gui.core.token_service import TokenResult
-from cfstream_gui.core.validation import Problem
 from cfstream_gui.ui.account.panel import AccountPanel
-from cfstream_gui.ui.account.tokens import TokenDisplay
-from cfstream_gui.ui.accounts.window_dialogs import AccountDialogs
 from cfstream_gui.ui.action_bar import ActionBar
 from cfstream_gui.ui.common.clipboard import clear_copied_secret
 from cfstream_gui.ui.common.error_banner import ErrorBanner
@@ -42,20 +38,22 @@ from cfstream_gui.ui.common.form_scroll_area import FormScrollArea
 from cfstream_gui.ui.common.inline_message import FIELD_STYLE, align_labels
 from cfstream_gui.ui.common.theme import restyle_on_palette_change
 from cfstream_gui.ui.form.token_form import TokenForm
-from cfstream_gui.ui.keys.key_dialogs import KeyDialogs
 from cfstream_gui.ui.menus import about_box, build_menus
 from cfstream_gui.ui.result_panel import ResultPanel
-from cfstream_gui.ui.settings_dialog import SettingsDialog
-from cfstream_gui.ui.videos.access import VideoAccess
 from cfstream_gui.ui.window.columns import Columns
-from cfstream_gui.ui.window.controller import WindowController
-from cfstream_gui.ui.window.gate import NO_PROFILE
 from cfstream_gui.ui.window.output_column import OutputColumn
 from cfstream_gui.ui.window.placement import Placement
-from cfstream_gui.ui.window.saved_form import FormValues
 
-if TYPE_CHECKING:  # imported when the first Tools dialog opens: none is needed to start
-    from cfstream_gui.ui.tools.tool_dialogs import ToolDialogs
+if TYPE_CHECKING:
+    from cfstream_gui.core.storage.form_state import FormState
+    from cfstream_gui.core.token_service import TokenResult
+    from cfstream_gui.core.validation import Problem
+    from cfstream_gui.ui.account.tokens import TokenDisplay
+    from cfstream_gui.ui.settings_dialog import SettingsDialog
+    from cfstream_gui.ui.tools.tool_dialogs import ToolDialogs  # made when the first one opens
+    from cfstream_gui.ui.videos.access import VideoAccess
+    from cfstream_gui.ui.window.controller import WindowController
+    from cfstream_gui.ui.window.saved_form import FormValues
 
 KEEP_FOR_SESSION_TEXT = "Keep for this session only"
 
@@ -80,6 +78,8 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("cfstream-gui")
         self._closing = False
         self._shut_down = False
+        self._attached = False
+        self._close_pending = False  # asked to close before there was a controller to ask
         self._tools: ToolDialogs | None = None
         self.banner = ErrorBanner()
         self.account = AccountPanel()
@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
 
     def attach(self, controller: WindowController) -> None:
         """Hand the user's clicks and edits to `controller` (whose view this window is)."""
+        from cfstream_gui.ui.keys.key_dialogs import KeyDialogs
+
         self.controller = controller
         self.keys = KeyDialogs(
             self, tasks=controller.tasks, key_service=controller.keys.key_service
@@ -138,9 +140,19 @@ class MainWindow(QMainWindow):
         self.result.linksChanged.connect(self._sync_copy_actions)
         self._sync_copy_actions()
         self._attach_tools()
+        # After the first paint, like the controller: the Accounts dialog is not needed to start.
+        from cfstream_gui.ui.accounts.window_dialogs import AccountDialogs
+
         self.accounts = AccountDialogs(self, tasks=controller.tasks)
         self.accounts.wire(self.account, self.form, controller, self.show_status)
         controller.shutDown.connect(self._on_shut_down)
+        self._attached = True
+        if self._close_pending:
+            QTimer.singleShot(0, self.close)
+
+    def is_attached(self) -> bool:
+        """Whether a controller runs the window (`app.main` shows it a moment before)."""
+        return self._attached
 
     def _layout(self, preview_choice: bool | None) -> None:
         form_body = QWidget()
@@ -208,6 +220,8 @@ class MainWindow(QMainWindow):
         if self.settings_dialog is not None:
             self.settings_dialog.raise_()
             return
+        from cfstream_gui.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.controller.settings(), self)
         dialog.accepted.connect(lambda: self.controller.apply_settings(dialog.settings()))
         dialog.finished.connect(self._settings_closed)
@@ -220,6 +234,8 @@ class MainWindow(QMainWindow):
         self.settings_dialog = None
 
     def _open_batch(self) -> None:
+        from cfstream_gui.ui.window.gate import NO_PROFILE
+
         setup = self.controller.keys.batch_setup()
         if setup is None:
             self.show_status(NO_PROFILE, 8000)
@@ -251,8 +267,10 @@ class MainWindow(QMainWindow):
             self.account.accountIdChanged.connect(self._tools.form_changed)
         return self._tools
 
-    @qasync.asyncSlot()  # type: ignore[untyped-decorator]
-    async def _show_about(self) -> None:
+    def _show_about(self) -> None:
+        self.controller.tasks.spawn(self._about(), "show About")
+
+    async def _about(self) -> None:
         about_box(self, await self.controller.keys.store_text()).open()
 
     # -- what the automation contract and the tests poll -------------------------------------
@@ -270,6 +288,8 @@ class MainWindow(QMainWindow):
         return self.form.request()
 
     def form_values(self) -> FormValues:
+        from cfstream_gui.ui.window.saved_form import FormValues
+
         return FormValues(
             video=self.form.video_uid(),
             exp=self.form.expiry.value(),
@@ -402,6 +422,12 @@ class MainWindow(QMainWindow):
         breaks when close() is called from inside a running task.)"""
         if self._shut_down:
             event.accept()
+            return
+        if not self._attached:
+            # Still loading (app.main shows the window first): the controller, once there,
+            # saves the form and ends the process as for any other close.
+            self._close_pending = True
+            event.ignore()
             return
         if not self._closing:
             self._closing = True
