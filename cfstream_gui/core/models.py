@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from cfstream_gui.core.ids import canonical_id
@@ -108,15 +109,10 @@ class AccessRule:
         """The rule as it should be sent: action and type lower-case (short type names like `ip`
         become the API's), values stripped with empties dropped, countries upper-case.
         An action or type that names nothing is kept (stripped) so validation can quote it."""
-        resolved = resolve_rule_type(self.type)
-        values = [value.strip() for value in self.values if value.strip()]
-        if resolved is RuleType.COUNTRY:
-            values = [country_code_case(value) for value in values]
-        return AccessRule(
-            action=self.action.strip().lower(),
-            type=resolved.value if resolved is not None else self.type.strip(),
-            values=tuple(values),
-        )
+        try:
+            return _normalized_once(self)
+        except TypeError:  # values that are not a tuple cannot be a cache key
+            return _normalized(self)
 
     def to_api(self) -> dict[str, Any]:
         """The normalized rule as Cloudflare's `accessRules` item: values only where the type
@@ -131,6 +127,23 @@ class AccessRule:
 
     def with_values(self, values: tuple[str, ...]) -> AccessRule:
         return replace(self, values=values)
+
+
+def _normalized(rule: AccessRule) -> AccessRule:
+    resolved = resolve_rule_type(rule.type)
+    values = [value.strip() for value in rule.values if value.strip()]
+    if resolved is RuleType.COUNTRY:
+        values = [country_code_case(value) for value in values]
+    return AccessRule(
+        action=rule.action.strip().lower(),
+        type=resolved.value if resolved is not None else rule.type.strip(),
+        values=tuple(values),
+    )
+
+
+# The same few rules are normalized over and over: several times by every check of the form (on
+# each keystroke), and five times for each token signed here, row after row of a batch.
+_normalized_once = lru_cache(maxsize=512)(_normalized)
 
 
 @dataclass(frozen=True)
