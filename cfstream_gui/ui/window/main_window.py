@@ -38,9 +38,10 @@ from cfstream_gui.ui.common.form_scroll_area import FormScrollArea
 from cfstream_gui.ui.common.inline_message import FIELD_STYLE, align_labels
 from cfstream_gui.ui.common.theme import restyle_on_palette_change
 from cfstream_gui.ui.form.token_form import TokenForm
-from cfstream_gui.ui.menus import about_box, build_menus
+from cfstream_gui.ui.menus import build_menus
 from cfstream_gui.ui.result_panel import ResultPanel
 from cfstream_gui.ui.window.columns import Columns
+from cfstream_gui.ui.window.menu_dialogs import MenuDialogs
 from cfstream_gui.ui.window.output_column import OutputColumn
 from cfstream_gui.ui.window.placement import Placement
 
@@ -80,7 +81,6 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self._attached = False
         self._close_pending = False  # asked to close before there was a controller to ask
-        self._tools: ToolDialogs | None = None
         self.banner = ErrorBanner()
         self.account = AccountPanel()
         self.form = TokenForm(clock)
@@ -101,7 +101,6 @@ class MainWindow(QMainWindow):
         self.placement.restore()
         self.banner.errorShown.connect(self._clear_status)
         self.result.copied.connect(self._say_copied)
-        self.settings_dialog: SettingsDialog | None = None
         self.result.previewFailed.connect(lambda text: self.show_status(text, 8000))
 
     def attach(self, controller: WindowController) -> None:
@@ -129,17 +128,23 @@ class MainWindow(QMainWindow):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(self._create_from_keyboard)
-        self.menu_actions.settings.triggered.connect(self._open_settings)
         self.menu_actions.signing_keys.triggered.connect(self.keys.open_signing_keys)
         self.menu_actions.import_key.triggered.connect(self.keys.open_import)
-        self.menu_actions.batch.triggered.connect(self._open_batch)
-        self.menu_actions.about.triggered.connect(self._show_about)
         self.menu_actions.quit.triggered.connect(self.close)
         self.menu_actions.copy_token.triggered.connect(self.result.copyTokenButton.click)
         self.menu_actions.copy_url.triggered.connect(self.result.copyUrlButton.click)
         self.result.linksChanged.connect(self._sync_copy_actions)
         self._sync_copy_actions()
-        self._attach_tools()
+        self.menus = MenuDialogs(
+            self,
+            controller,
+            actions=self.menu_actions,
+            keys=self.keys,
+            form=self.form,
+            account=self.account,
+            result=self.result,
+            status=self.show_status,
+        )
         # After the first paint, like the controller: the Accounts dialog is not needed to start.
         from cfstream_gui.ui.accounts.window_dialogs import AccountDialogs
 
@@ -216,62 +221,14 @@ class MainWindow(QMainWindow):
         after = f"; it is cleared in {seconds} s" if seconds else ""
         self.show_status(f"Copied the {what} to the clipboard{old}{after}", 5000)
 
-    def _open_settings(self) -> None:
-        if self.settings_dialog is not None:
-            self.settings_dialog.raise_()
-            return
-        from cfstream_gui.ui.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(self.controller.settings(), self)
-        dialog.accepted.connect(lambda: self.controller.apply_settings(dialog.settings()))
-        dialog.finished.connect(self._settings_closed)
-        self.settings_dialog = dialog
-        dialog.open()
-
-    def _settings_closed(self) -> None:
-        if self.settings_dialog is not None:
-            self.settings_dialog.deleteLater()
-        self.settings_dialog = None
-
-    def _open_batch(self) -> None:
-        from cfstream_gui.ui.window.gate import NO_PROFILE
-
-        setup = self.controller.keys.batch_setup()
-        if setup is None:
-            self.show_status(NO_PROFILE, 8000)
-            return
-        self.keys.open_batch(setup)
-
-    def _attach_tools(self) -> None:
-        actions, result = self.menu_actions, self.result
-        actions.inspect_token.triggered.connect(lambda: self.tools().open_inspector())
-        actions.simulate.triggered.connect(lambda: self.tools().open_simulator())
-        actions.check_playback.triggered.connect(
-            lambda: self.tools().open_playback(result.playback_text())
-        )
-        actions.copy_as_code.triggered.connect(lambda: self.tools().open_snippets())
-        result.inspectRequested.connect(lambda: self.tools().open_inspector(result.token()))
-        result.checkPlaybackRequested.connect(
-            lambda: self.tools().open_playback(result.playback_text())
-        )
-        result.copyAsCodeRequested.connect(lambda: self.tools().open_snippets())
+    @property
+    def settings_dialog(self) -> SettingsDialog | None:
+        """The open Settings dialog, if any (tests and scripts wait on it)."""
+        return self.menus.settings_dialog if self._attached else None
 
     def tools(self) -> ToolDialogs:
-        """The Tools dialogs (inspector, simulator, playback check, copy as code), made when
-        the first one opens."""
-        if self._tools is None:
-            from cfstream_gui.ui.tools.tool_dialogs import ToolDialogs
-
-            self._tools = ToolDialogs(self, self.controller.tools)
-            self.form.changed.connect(self._tools.form_changed)
-            self.account.accountIdChanged.connect(self._tools.form_changed)
-        return self._tools
-
-    def _show_about(self) -> None:
-        self.controller.tasks.spawn(self._about(), "show About")
-
-    async def _about(self) -> None:
-        about_box(self, await self.controller.keys.store_text()).open()
+        """The Tools dialogs (inspector, simulator, playback check, copy as code)."""
+        return self.menus.tools()
 
     # -- what the automation contract and the tests poll -------------------------------------
 
@@ -406,11 +363,8 @@ class MainWindow(QMainWindow):
         self.result.clipboard_clear_seconds = settings[CLIPBOARD_CLEAR_SECONDS]
 
     async def close_dialogs(self) -> None:
-        if self.settings_dialog is not None:
-            self.settings_dialog.reject()
+        await self.menus.close_dialogs()
         await self.keys.close_dialogs()
-        if self._tools is not None:
-            await self._tools.close_dialogs()
         await self.accounts.close_dialogs()
 
     # -- closing ----------------------------------------------------------------------------
