@@ -12,8 +12,8 @@ import pytest
 from cfstream_gui.core.models import AccessRule, SigningEngine
 from cfstream_gui.core.storage.secrets import SecretStore
 from cfstream_gui.core.tokens import decode_token
-from cfstream_gui.ui.window.controller import CANCELLED_TEXT
 from cfstream_gui.ui.window.gate import countdown
+from cfstream_gui.ui.window.runner import CANCELLED_TEXT
 from tests.support.rsa_keys import pkcs1_pem, rsa_key
 from tests.ui.controller_kit import (
     KEY_ID,

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel
 from cfstream_gui.core.cloudflare import _http
 from cfstream_gui.core.tokens import decode_token
 from cfstream_gui.ui.keys.signing_keys_dialog import SigningKeysDialog
-from cfstream_gui.ui.window.controller import CANCELLED_TEXT
+from cfstream_gui.ui.window.runner import CANCELLED_TEXT
 from tests.support.fault_cases import CASES, CREATE, IDS, KEY, FaultCase
 from tests.ui.conftest import WAIT_MS, by_name
 from tests.ui.fault_kit import (

@@ -1,7 +1,8 @@
 """The main window's presenter: one object that owns what the window does, tested without it.
 
-It owns Create and Verify (one at a time; Cancel cancels the running one; closing cancels it and
-waits), the busy state, whether Create can be pressed (`gate.py`), the engine choice (what each
+It owns Create and Verify (one at a time, `runner.ActionRunner`: Cancel cancels the running one,
+closing cancels it and waits; Verify and Require signed URLs are `account_calls.py`), whether
+Create can be pressed (`gate.py`), the engine choice (what each
 signing engine needs, and the `TokenJob` it makes), the profiles and the API token in use
 (`ApiTokens`), the held signing keys (`HeldKeys`), the saved form (`SavedForm`) and the settings
 (`WindowSettings`: what a new form starts with, where links point), the profiles offered and
@@ -17,7 +18,6 @@ what Cancel and closing cancel. Keyring reads and the like are background tasks,
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -28,7 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 # isort: split
 import qasync  # after PySide6, so qasync binds to it rather than probing other Qt bindings
 
-from cfstream_gui.core.cloudflare import ApiError, AuthError, RateLimited
+from cfstream_gui.core.cloudflare import ApiError
 from cfstream_gui.core.models import SigningEngine, TokenRequest
 from cfstream_gui.core.settings import URL_HOST_TEMPLATE, Settings, SettingsStore
 from cfstream_gui.core.storage.form_state import FormState, FormStore
@@ -44,8 +44,10 @@ from cfstream_gui.ui.tools.sources import ToolSources
 from cfstream_gui.ui.videos.access_check import VideoAccessCheck
 from cfstream_gui.ui.window import gate
 from cfstream_gui.ui.window.account_actions import AccountActions
+from cfstream_gui.ui.window.account_calls import AccountCalls
 from cfstream_gui.ui.window.key_actions import KeyActions
 from cfstream_gui.ui.window.made_from import MadeFrom
+from cfstream_gui.ui.window.runner import CANCELLED_TEXT, PROFILE_HINT, ActionRunner
 from cfstream_gui.ui.window.saved_form import SavedForm
 from cfstream_gui.ui.window.view import WindowView
 from cfstream_gui.ui.window.window_settings import WindowSettings
@@ -56,8 +58,6 @@ BUSY_TEXTS = {
     SigningEngine.LOCAL: "Signing the token on this computer…",
 }
 KEY_HINT = "Open Keys → Signing keys… to see which keys are held here."
-CANCELLED_TEXT = "Cancelled: no request is running any more, and the form is as you left it."
-PROFILE_HINT = "Fix the profile, or choose another one."
 REVALIDATE_MS = 15_000  # an expiry that was fine a minute ago may be in the past now
 TICK_MS = 1000  # the rate-limit countdown
 
@@ -128,16 +128,22 @@ class WindowController(QObject):
             view, tokens=self.tokens, service=service, tasks=self.tasks, parent=self
         )
         self._rate_limit = gate.RateLimit(clock)
-        self._busy = False
         self._closing = False
         self._shut_down = False
-        self._action: asyncio.Task[None] | None = None
         self._made: MadeFrom | None = None  # what the token on show was made from
-        # How many actions have ended, whatever their outcome: what a test (or a script driving
-        # the window) waits on, since a fast action can start and end between two polls.
-        self.finished = 0
         self._ticker = self._timer(TICK_MS)
         self._revalidator = self._timer(REVALIDATE_MS)
+        self._run = ActionRunner(
+            view, rate_limit=self._rate_limit, ticker=self._ticker, ended=self._action_ended
+        )
+        self._calls = AccountCalls(
+            view,
+            runner=self._run,
+            tokens=self.tokens,
+            service=service,
+            video_check=self.video_check,
+            remember_token=self._remember_token,
+        )
         self.tokens.changed.connect(self._on_tokens_changed)
         self.tokens.keyringProblem.connect(self._view.show_error)
         self.tokens.noKeyring.connect(
@@ -266,7 +272,7 @@ class WindowController(QObject):
             self._view.show_result_stale(self._made != self._form_now(request, engine, account_id))
         if not self._rate_limit.active():
             self._ticker.stop()
-        if self._busy:
+        if self._run.busy:
             return  # the running action has the buttons
         reason = self._blocking_reason(problems, engine)
         can_verify = self.tokens.credentials() is not None
@@ -278,16 +284,25 @@ class WindowController(QObject):
 
     # -- actions ----------------------------------------------------------------------------
 
+    @property
+    def finished(self) -> int:
+        """How many actions (create, verify, ...) have ended, whatever their outcome."""
+        return self._run.finished
+
     def is_busy(self) -> bool:
-        return self._busy
+        return self._run.busy
 
     def cancel(self) -> None:
-        if self._action is not None and not self._action.done():
-            self._action.cancel()
+        self._run.cancel()
+
+    def _action_ended(self) -> None:
+        if not self._closing:
+            self.refresh()
+        self.actionFinished.emit()
 
     @qasync.asyncSlot()  # type: ignore[untyped-decorator]
     async def create(self) -> None:
-        if self._busy or self._closing:  # a second click before the first request started
+        if self._run.busy or self._closing:  # a second click before the first request started
             return
         # Read once per Create: what is checked is what is sent, whatever changes meanwhile.
         request, engine = self._view.form_request(), self._view.engine()
@@ -310,13 +325,13 @@ class WindowController(QObject):
             host_template=self._settings.current[URL_HOST_TEMPLATE],
         )
         made = self._form_now(request, engine, account_id)
-        self._begin(BUSY_TEXTS[engine])
+        self._run.begin(BUSY_TEXTS[engine])
         try:
             result = await self._make(job)
         except asyncio.CancelledError:
             self._view.show_notice(CANCELLED_TEXT)
         except ApiError as exc:
-            self._show_api_error(exc)
+            self._run.show_api_error(exc)
         except ValidationError as exc:  # the clock moved on, e.g. the expiry is now past
             self._view.show_error(str(exc), "Fix the form and create again.")
         except KEY_ERRORS as exc:
@@ -332,7 +347,7 @@ class WindowController(QObject):
             if engine.uses_network:
                 await self._remember_token()
         finally:
-            self._end()
+            self._run.end()
 
     async def _make(self, job: TokenJob) -> TokenResult:
         """The token, made by the core's token service; the key engines sign with the held
@@ -343,80 +358,13 @@ class WindowController(QObject):
 
     @qasync.asyncSlot()  # type: ignore[untyped-decorator]
     async def verify(self) -> None:
-        profile, credentials = self.tokens.profile(), self.tokens.credentials()
-        if self._busy or self._closing or profile is None or credentials is None:
-            return
-        self._begin("Asking Cloudflare about the API token…")
-        self._view.show_verify_status("checking")
-        try:
-            client = await self._service.client(profile, credentials)
-            status = await client.verify_token(self._view.account_id() or None)
-        except asyncio.CancelledError:
-            self._view.show_verify_status("")
-            self._view.show_notice(CANCELLED_TEXT)
-        except ApiError as exc:
-            self._view.show_verify_status("error", exc.message)
-            self._show_api_error(exc)
-        except ValueError as exc:
-            self._view.show_verify_status("error", str(exc))
-            self._view.show_error(str(exc), PROFILE_HINT)
-        else:
-            until = f" until {status.expires_on:%Y-%m-%d %H:%M} UTC" if status.expires_on else ""
-            self._view.show_verify_status(status.status, f"Token {status.id}{until}")
-            if status.is_active:
-                self._view.show_status("The API token is active", 5000)
-                await self._remember_token()
-            else:
-                self._view.show_error(
-                    f"Cloudflare says this API token is {status.status}.",
-                    "Create a new token with Stream Edit permission in the dashboard.",
-                )
-        finally:
-            self._end()
+        if not self._closing:
+            await self._calls.verify()
 
     @qasync.asyncSlot()  # type: ignore[untyped-decorator]
     async def require_signed_urls(self) -> None:
-        """Turn requireSignedURLs on for the public video the form warns about (the view has
-        asked the user first)."""
-        if self._busy or self._closing or self.video_check.shown() is None:
-            return
-        self._begin("Turning on signed URLs for the video…")
-        try:
-            access = await self.video_check.require_signed()
-        except asyncio.CancelledError:
-            self._view.show_notice(CANCELLED_TEXT)
-        except ApiError as exc:
-            self._show_api_error(exc)
-        except ValueError as exc:
-            self._view.show_error(str(exc), PROFILE_HINT)
-        else:
-            text = f"Video “{access.name or access.uid}” now requires signed URLs."
-            self._view.show_status(text, 8000)
-        finally:
-            self._end()
-
-    def _begin(self, text: str) -> None:
-        self._busy = True
-        self._action = asyncio.current_task()
-        self._view.show_busy(text)
-        self._view.clear_banner()
-
-    def _end(self) -> None:
-        self.finished += 1
-        self._busy = False
-        self._action = None
-        self._view.show_idle()
         if not self._closing:
-            self.refresh()
-        self.actionFinished.emit()
-
-    def _show_api_error(self, exc: ApiError) -> None:
-        if isinstance(exc, RateLimited):
-            self._rate_limit.start(exc.retry_after)
-            self._ticker.start()
-        if isinstance(exc, AuthError):
-            self._view.show_verify_status("invalid", exc.message)
-        self._view.show_error(exc.message, exc.hint)
+            await self._calls.require_signed_urls()
 
     # -- the saved form ---------------------------------------------------------------------
 
@@ -462,11 +410,7 @@ class WindowController(QObject):
 
     async def cancel_and_wait(self) -> None:
         """Cancel the running action, if any, and return once it has finished."""
-        action = self._action
-        if action is not None and not action.done():
-            action.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await action
+        await self._run.cancel_and_wait()
 
     def is_shut_down(self) -> bool:
         return self._shut_down
